@@ -1,0 +1,1 @@
+"""Claimwatch core: platform-free pipeline, commands and CLI."""

@@ -1,0 +1,1 @@
+"""Claim extraction, normalisation and the claim data model."""
