@@ -189,8 +189,8 @@ def check(articles_path: Path, labels_path: Path, topic_path: Path | None, repla
             mine = sources[src]
             if agrees(val, mine["latest"]):
                 want = "repeat"
-            elif any(agrees(val, h) for h in mine["history"]):
-                want = "repeat"  # a stale figure the same source gave before
+            elif any(same(val, h) for h in mine["history"]):
+                want = "repeat"  # a stale value: the very statement the source made before
             else:
                 want, prev = "changed", mine["latest"]
         else:
