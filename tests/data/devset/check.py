@@ -15,11 +15,11 @@ label's ``article_url`` (and ``revision``, default 1) names an article, that its
 value shapes are in the allowed sets, and that an article revision carries at
 most one label per (key, source).
 
-It then replays the labels in order with the rules of README.md (interval
-overlap, "about" = +/-10 %, same source -> repeat or changed, new source ->
-repeat when it agrees with another source's latest value, else new_source) and
-reports every label whose ``kind`` or ``previous_value`` disagrees with the
-replay. ``--no-replay`` skips that part. Exits 1 on any error.
+It then replays the labels in order through the product's own detection rules
+(``bot.detect.classify``, documented in README.md) and reports every label whose
+``kind`` or ``previous_value`` disagrees with the replay; ``--rewrite`` writes
+the kinds the rules give instead, ``--no-replay`` skips that part. Exits 1 on
+any error.
 """
 
 from __future__ import annotations
@@ -29,8 +29,13 @@ import json
 import math
 import sys
 import tomllib
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from bot.claims.model import ClaimValue  # noqa: E402
+from bot.detect import Statement, classify  # noqa: E402
 
 KINDS = {"new_claim", "new_source", "changed", "repeat"}
 QUALIFIERS = {"exact", "at least", "more than", "about", "up to", "range"}
@@ -111,12 +116,17 @@ def read_jsonl(path: Path, errors: list[str]) -> list[dict]:
     return rows
 
 
-def check(articles_path: Path, labels_path: Path, topic_path: Path | None, replay: bool) -> list[str]:
+def check(
+    articles_path: Path, labels_path: Path, topic_path: Path | None, replay: bool,
+    rewrite: bool = False,
+) -> list[str]:
     errors: list[str] = []
     warnings: list[str] = []
     articles = read_jsonl(articles_path, errors)
     texts: dict[tuple[str, int], str] = {}
     revisions: dict[str, int] = {}
+    published: dict[tuple[str, int], datetime] = {}
+    article_ids: dict[str, int] = {}
     last = None
     for i, a in enumerate(articles, 1):
         where = f"{articles_path}:{i}"
@@ -137,6 +147,8 @@ def check(articles_path: Path, labels_path: Path, topic_path: Path | None, repla
         rev = revisions.get(a["url"], 0) + 1
         revisions[a["url"]] = rev
         texts[(a["url"], rev)] = a["text"]
+        published[(a["url"], rev)] = when if when.tzinfo else when.replace(tzinfo=UTC)
+        article_ids.setdefault(a["url"], len(article_ids) + 1)
         words = len(a["text"].split())
         if "devset" in str(articles_path) and not 150 <= words <= 600:
             warnings.append(f"{where}: {words} words (want 150-600)")
@@ -150,7 +162,7 @@ def check(articles_path: Path, labels_path: Path, topic_path: Path | None, repla
 
     labels = read_jsonl(labels_path, errors)
     seen: set[tuple[str, int, str, str]] = set()
-    state: dict[str, dict[str, dict]] = {}
+    state: dict[str, list[Statement]] = {}
     alerts = repeats = 0
     for i, lab in enumerate(labels, 1):
         where = f"{labels_path}:{i}"
@@ -179,33 +191,27 @@ def check(articles_path: Path, labels_path: Path, topic_path: Path | None, repla
         seen.add(k)
         if not replay or lab["kind"] not in KINDS:
             continue
-        # replay the detection rules
-        key, src, val = lab["key"], lab["source"], lab["value"]
-        prev = None
-        sources = state.setdefault(key, {})
-        if not sources:
-            want = "new_claim"
-        elif src in sources:
-            mine = sources[src]
-            if agrees(val, mine["latest"]):
-                want = "repeat"
-            elif any(same(val, h) for h in mine["history"]):
-                want = "repeat"  # a stale value: the very statement the source made before
-            else:
-                want, prev = "changed", mine["latest"]
+        # replay the product's detection rules (bot.detect.classify) over the labels
+        value = ClaimValue.from_json(lab["value"])
+        history = state.setdefault(lab["key"], [])
+        decision = classify(lab["source"], value, published[(url, rev)], history,
+                            article_id=article_ids[url])
+        want = decision.kind
+        prev = decision.previous.to_json() if decision.previous and want == "changed" else None
+        if rewrite:
+            lab["kind"], lab["previous_value"] = want, prev
         else:
-            others = [s["latest"] for s in sources.values()]
-            want = "repeat" if any(agrees(val, o) for o in others) else "new_source"
-        if want != lab["kind"]:
-            errors.append(f"{where}: kind {lab['kind']} but the rules give {want} ({key} / {src})")
-        if lab["kind"] == "changed" and not same(lab["previous_value"], prev):
-            errors.append(f"{where}: previous_value {lab['previous_value']} but the source last said {prev}")
-        if lab["kind"] != "changed" and lab["previous_value"] is not None:
-            errors.append(f"{where}: previous_value set on a {lab['kind']} label")
-        mine = sources.setdefault(src, {"latest": val, "history": []})
-        if want in ("new_claim", "new_source", "changed") or agrees(val, mine["latest"]):
-            mine["latest"] = val
-        mine["history"].append(val)
+            if want != lab["kind"]:
+                errors.append(f"{where}: kind {lab['kind']} but the rules give {want} "
+                              f"({lab['key']} / {lab['source']})")
+            if lab["kind"] == "changed" and not same(lab["previous_value"], prev):
+                errors.append(f"{where}: previous_value {lab['previous_value']} but the rules "
+                              f"give {prev}")
+        history.append(Statement(lab["source"], value, published[(url, rev)], article_ids[url],
+                                 background=decision.stale))
+    if rewrite:
+        labels_path.write_text("".join(json.dumps(lab, ensure_ascii=False) + "\n"
+                                       for lab in labels), encoding="utf-8")
     for w in warnings:
         print("warning:", w)
     print(f"{labels_path}: {len(articles)} articles, {len(labels)} labels "
@@ -220,6 +226,8 @@ def main() -> int:
     p.add_argument("--articles", type=Path)
     p.add_argument("--labels", type=Path)
     p.add_argument("--no-replay", action="store_true")
+    p.add_argument("--rewrite", action="store_true",
+                   help="rewrite each label's kind and previous_value from the rules")
     args = p.parse_args()
     runs: list[tuple[Path, Path, Path | None]] = []
     if args.articles or args.labels:
@@ -231,7 +239,7 @@ def main() -> int:
         runs.append((d / "articles.jsonl", d / "labels.jsonl", d / "topic.toml"))
     errors: list[str] = []
     for a, lab, t in runs:
-        errors += check(a, lab, t, replay=not args.no_replay)
+        errors += check(a, lab, t, replay=not args.no_replay, rewrite=args.rewrite)
     for e in errors:
         print("error:", e)
     return 1 if errors else 0
