@@ -1038,3 +1038,52 @@ class Repository:
                 )
             )
             return res.rowcount or 0
+
+    # -- live sources --
+
+    def lease_feed(
+        self, feed_id: int, now: datetime, lease: timedelta, owner: str
+    ) -> Feed | None:
+        """Lease one enabled feed now, due or not; None when it is gone or leased elsewhere."""
+        with self.session() as s:
+            stmt = select(Feed).where(
+                Feed.id == feed_id,
+                Feed.disabled.is_(False),
+                or_(Feed.lease_until.is_(None), Feed.lease_until <= now),
+            )
+            feed = s.scalar(self._skip_locked(stmt))
+            if feed is None:
+                return None
+            feed.lease_until = now + lease
+            feed.lease_owner = owner
+            s.flush()
+            return feed
+
+    def known_article_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of these URLs are stored articles already."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        with self.session() as s:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(s.scalars(select(Article.url).where(Article.url.in_(chunk))))
+        return found
+
+    def start_article_checks(self, url: str, at: datetime) -> bool:
+        """Schedule the first re-check of the article at ``url`` unless one is scheduled."""
+        with self.session() as s:
+            res = s.execute(
+                update(Article)
+                .where(Article.url == url, Article.next_check_at.is_(None))
+                .values(next_check_at=at)
+            )
+            return bool(res.rowcount)
+
+    def article_first_fetched(self, article_id: int) -> datetime | None:
+        """When the article's first revision was fetched."""
+        with self.session() as s:
+            return s.scalar(
+                select(func.min(ArticleRevision.fetched_at)).where(
+                    ArticleRevision.article_id == article_id
+                )
+            )
