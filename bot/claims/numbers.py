@@ -365,10 +365,14 @@ def find_figures(tokens: list[Token]) -> list[Figure]:
                         pass
             # "1,000 or more", "500-plus", "500+"
             after = _low(tokens, last + 1)
-            if high is None and qual is Qualifier.EXACT and (
-                (after == "or" and _low(tokens, last + 2) == "more")
-                or after in ("+",)
-                or tokens[last].lower.endswith("-plus")
+            if (
+                high is None
+                and qual is Qualifier.EXACT
+                and (
+                    (after == "or" and _low(tokens, last + 2) == "more")
+                    or after in ("+",)
+                    or tokens[last].lower.endswith("-plus")
+                )
             ):
                 qual = Qualifier.AT_LEAST
             figures.append(Figure(value, high, qual, qual_start, i, last))

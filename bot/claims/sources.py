@@ -293,12 +293,16 @@ _COUNTRY_INST_RE = re.compile(
     r"(?P<mods>(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|"
     r"security|new|regional|local|federal)\s+)*)"
     r"(?P<inst>" + _INST_ALT + r")(?![\w])"
-    r"(?:,?\s+(?P<name>" + _NAME + r"))?",
+    r"(?:,?\s+(?P<name>(?-i:" + _NAME + r"|[A-Z]{2,6}\b)))?",
     re.IGNORECASE,
 )
 # "the country's health ministry", "Health Minister Ana Ruiz", "police"
 _INST_RE = re.compile(
-    r"(?<![\w])(?P<inst>" + _INST_ALT + r")(?![\w])(?:,?\s+(?P<name>" + _NAME + r"))?",
+    r"(?<![\w])(?P<inst>"
+    + _INST_ALT
+    + r")(?![\w])(?:,?\s+(?P<name>(?-i:"
+    + _NAME
+    + r"|[A-Z]{2,6}\b)))?",
     re.IGNORECASE,
 )
 _TITLE_NAME_RE = re.compile(
@@ -518,10 +522,15 @@ def canonical_source(name: str, aliases: Mapping[str, str] | None = None) -> tup
 
 def bare_name_before(text: str, end: int) -> tuple[int, str] | None:
     """A capitalised name ending right at ``end`` ("… Maria Lopez said"): (start, name)."""
-    m = re.search(r"(" + _NAME + r")\s*$", text[:end])
+    m = re.search(r"(" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$", text[:end])
     if not m:
         return None
     name = _clean_name(m.group(1))
     if not name:
         return None
     return m.start(1), name
+
+
+def is_country_word(word: str) -> bool:
+    """True for a country name or demonym ("Russian", "Ukraine")."""
+    return word.lower() in _COUNTRY_OF
