@@ -52,6 +52,10 @@ _AUX_GAP = re.compile(
     re.IGNORECASE,
 )
 _NOUN_USE = re.compile(r"(?:['’]s|\b(?:the|his|her|their|its|these|those|such))\s+$", re.I)
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:in|of|from|at|to|on|near|for|with|about|into|across|against)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _CITING = re.compile(r",\s*citing\s+[^,]*,", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
 
@@ -114,6 +118,8 @@ def speaker_before(
         before = before[:-1]  # "a source in eastern Russia said": the source speaks
     nearest = before[-1] if before else None
     bare = _bare_person(text, anchor)
+    if bare is not None and _AFTER_PREPOSITION.search(text[: bare.start]):
+        bare = None  # "reports of troops in Borduria have not been confirmed"
     if bare is not None and (nearest is None or bare.start >= nearest.end):
         gap_ok = _AUX_GAP.match(text[bare.end : anchor]) is not None
         if gap_ok and (pron is None or pron.start() < bare.start):

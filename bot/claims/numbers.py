@@ -375,6 +375,7 @@ def find_figures(tokens: list[Token]) -> list[Figure]:
                 )
             ):
                 qual = Qualifier.AT_LEAST
+                last += 2 if after == "or" else 1 if after == "+" else 0
             figures.append(Figure(value, high, qual, qual_start, i, last))
             i = last + 1
             continue

@@ -160,8 +160,11 @@ def counted_class(
     if cls is None and run:
         if tokens[run[0]].lower in NOT_COUNTED:
             return None
-        cls = class_of(tokens[run[-1]].lower, topic_nouns)
-        noun = run[-1]
+        for k in run:
+            cls = class_of(tokens[k].lower, topic_nouns)
+            if cls is not None:
+                noun = k
+                break
     back: str | None = None
     for k in range(fig.first - 1, max(-1, fig.first - 9), -1):
         if tokens[k].text in _BREAK:
@@ -255,6 +258,9 @@ class RuleExtractor:
             sources = resolve(speaker, st)
             if speaker is not None and speaker.named and sources:
                 last, last_index = sources, idx
+            elif speaker is None and mentions and mentions[0].start <= 4 and mentions[0].is_person:
+                # "Minister X visited the site." makes X the one a later "she said" means
+                last, last_index = [_source_of(mentions[0], st, aliases, people)], idx
             if sources is None and _HEARSAY.search(st) and last and last_index == idx - 1:
                 sources = list(last)
             timing = when_asserted(st, article.published_at)
