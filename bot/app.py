@@ -17,6 +17,7 @@ from bot.commands import Commands
 from bot.config import Settings
 from bot.outbox import Dispatcher
 from bot.pipeline import Pipeline
+from bot.workspaces import Workspaces
 from storage.db import make_engine, upgrade
 from storage.repository import Repository
 
@@ -47,6 +48,7 @@ class App:
     pipeline: Pipeline
     dispatcher: Dispatcher
     commands: Commands
+    workspaces: Workspaces
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start_background(self) -> None:
@@ -90,4 +92,4 @@ def build_app(
     from bot.ingest.fetch import SafeFetcher
 
     commands = Commands(repo, pipeline, settings, fetcher=SafeFetcher(settings))
-    return App(settings, repo, pipeline, dispatcher, commands)
+    return App(settings, repo, pipeline, dispatcher, commands, Workspaces(repo))
