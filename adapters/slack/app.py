@@ -49,6 +49,10 @@ BOT_SCOPES = (
     "groups:read",
     "channels:join",
 )
+NOT_INSTALLED = (
+    ":warning: Claimwatch is not installed in this workspace (or was removed). "
+    "Ask an admin to install it again."
+)
 BOT_EVENTS = (
     "app_uninstalled",
     "tokens_revoked",
@@ -96,6 +100,7 @@ def build_bolt(
             signing_secret=signing_secret,
             installation_store=installation_store,
             oauth_settings=oauth,
+            user_facing_authorize_error_message=NOT_INSTALLED,
         )
     return AsyncApp(name="claimwatch", client=client, signing_secret=signing_secret)
 
