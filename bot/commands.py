@@ -30,6 +30,7 @@ from storage.repository import ArticleIn, Repository
 
 if TYPE_CHECKING:
     from bot.ingest.fetch import SafeFetcher
+    from bot.ingest.revisions import RevisionChecker
 
 MODES = ("instant", "digest")
 ALIAS_NAMESPACE = "aliases"
@@ -105,11 +106,13 @@ class Commands:
         pipeline: Pipeline,
         settings: Settings,
         fetcher: SafeFetcher | None = None,
+        revisions: RevisionChecker | None = None,
     ) -> None:
         self.repo = repo
         self.pipeline = pipeline
         self.settings = settings
         self.fetcher = fetcher
+        self.revisions = revisions
 
     # -- helpers ------------------------------------------------------------------
 
@@ -284,6 +287,8 @@ class Commands:
                 origin="chat",
             )
         outcome = await self.pipeline.ingest(item)
+        if item.origin != "chat" and self.revisions is not None:
+            await asyncio.to_thread(self.revisions.track, item)
         return self._ingest_reply(outcome, item)
 
     async def _fetch(self, url: str) -> ArticleIn:

@@ -209,7 +209,9 @@ class Pipeline:
                 article_id=article.id,
                 outlet=article.outlet,
             )
-            claim_id = self._store_claim(topic, article, claim, value_text, asserted_at)
+            claim_id = self._store_claim(
+                topic, article, claim, value_text, asserted_at, stale=decision.stale
+            )
             out.append(
                 self._record_event(
                     topic, article, claim, value_text, decision, claim_id, asserted_at
@@ -224,6 +226,8 @@ class Pipeline:
         claim: ExtractedClaim,
         value_text: str,
         asserted_at: datetime,
+        *,
+        stale: bool = False,
     ) -> int:
         return self.repo.add_claim(
             ClaimIn(
@@ -240,7 +244,7 @@ class Pipeline:
                 evidence_start=claim.start,
                 evidence_end=claim.end,
                 asserted_at=asserted_at,
-                background=claim.background,
+                background=claim.background or stale,
                 outlet=article.outlet,
                 extractor=self.extractor.name,
             )
