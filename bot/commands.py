@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.ingest.dates import parse_datetime
 from bot.ingest.urls import canonical_url
 from bot.messages import Attachment, CommandRequest, Field, Reply
-from bot.pipeline import IngestOutcome, Pipeline
+from bot.pipeline import ALIAS_NAMESPACE, IngestOutcome, Pipeline
 from bot.summary import summarise_keys, summarise_sources
 from bot.topics import QueryError, parse_query, slugify
 from storage.models import Topic
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from bot.ingest.revisions import RevisionChecker
 
 MODES = ("instant", "digest")
-ALIAS_NAMESPACE = "aliases"
 NOT_ADMIN = (
     "Only admins can change Claimwatch's settings "
     "(Discord: Manage Server; Slack: workspace admins or owners)."

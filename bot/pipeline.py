@@ -28,6 +28,8 @@ from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredAr
 
 log = logging.getLogger(__name__)
 
+ALIAS_NAMESPACE = "aliases"
+
 
 @dataclass(frozen=True)
 class EventOutcome:
@@ -116,6 +118,11 @@ class Pipeline:
         self.on_alerts = on_alerts
         self._lock = asyncio.Lock()
 
+    def aliases_for(self, topic: Topic) -> dict[str, str]:
+        """Workspace-wide aliases, overridden by the topic's own."""
+        shared = self.repo.kv_get(ALIAS_NAMESPACE, f"{topic.platform}:{topic.workspace_id}") or {}
+        return {**{str(k): str(v) for k, v in shared.items()}, **self.repo.aliases(topic.id)}
+
     async def ingest(self, item: ArticleIn) -> IngestOutcome:
         """Store and process an article; safe to call from any coroutine."""
         async with self._lock:
@@ -161,7 +168,7 @@ class Pipeline:
             context = ExtractionContext(
                 topic_name=topic.name,
                 topic_terms=tuple(query.terms),
-                aliases=self.repo.aliases(topic.id),
+                aliases=self.aliases_for(topic),
             )
             result = self.extractor.extract(
                 ArticleText(
