@@ -53,7 +53,7 @@ def test_formats_and_a_bad_file_in_a_batch(tmp_path: Path) -> None:
     results = list(read_paths([tmp_path, tmp_path / "missing.jsonl"]))
     articles = [r for r in results if not isinstance(r, FileProblem)]
     problems = [str(r) for r in results if isinstance(r, FileProblem)]
-    assert [a.url for a in articles][0] == "https://a.example/1"
+    assert next(a.url for a in articles) == "https://a.example/1"
     assert {a.title for a in articles} == {"T", "Quake title", "Toll rises"}
     page = next(a for a in articles if a.title == "Toll rises")
     assert page.url == "https://daily.example/toll" and page.outlet == "Daily Example"
