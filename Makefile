@@ -23,10 +23,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check bot adapters storage bench
+	$(BIN)/ruff format --check .
 
 format: $(STAMP)
-	$(BIN)/ruff format bot adapters storage bench tests
+	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
