@@ -1,0 +1,386 @@
+"""The rule-based claim extractor: sentences -> figures, stances, statuses, with sources.
+
+``RuleExtractor().extract(article, context)`` splits the article into prose
+sentences, finds who speaks in each (carrying reported speech over to the
+next sentence), reads figures and what they count, stance cues on the topic's
+proposition, status and place claims, dates background statements, and keeps
+at most one claim per (key, source) — the most precise current one. Whatever
+looks like a claim but has no clear speaker or counted thing is returned as an
+``Abstention`` with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.claims.attribution import Speaker, find_speaker, speaker_before
+from bot.claims.counted import (
+    LOOKBACK_CLASS,
+    NOT_COUNTED,
+    OUTCOME_CLASS,
+    REFINABLE,
+    WORD_CLASS,
+    class_of,
+    plural_form,
+    topic_classes,
+)
+from bot.claims.dates import Timing, when_asserted
+from bot.claims.keys import count_key, location_key, stance_key, status_key
+from bot.claims.model import (
+    Abstention,
+    ArticleText,
+    ClaimValue,
+    ExtractedClaim,
+    ExtractionContext,
+    ExtractionResult,
+    Qualifier,
+)
+from bot.claims.numbers import Figure, find_figures
+from bot.claims.sentences import Sentence, split_sentences
+from bot.claims.sources import Mention, apply_aliases, find_mentions
+from bot.claims.stance import find_stance
+from bot.claims.status import find_location, find_status
+from bot.claims.tokens import Token, tokenize
+
+_STOP = frozenset(
+    [
+        "of",
+        "in",
+        "to",
+        "from",
+        "for",
+        "and",
+        "or",
+        "but",
+        "the",
+        "a",
+        "an",
+        "at",
+        "on",
+        "by",
+        "with",
+        "have",
+        "has",
+        "had",
+        "were",
+        "was",
+        "are",
+        "is",
+        "be",
+        "been",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "as",
+        "per",
+        "than",
+        "into",
+        "across",
+        "since",
+        "after",
+        "before",
+        "during",
+        "this",
+        "these",
+        "those",
+        "their",
+        "its",
+        "his",
+        "her",
+        "it",
+        "they",
+        "we",
+        "he",
+        "she",
+        "there",
+        "said",
+        "says",
+        "more",
+    ]
+)
+_HEARSAY = re.compile(r"\b(?:said\s+to|reportedly|allegedly|are\s+believed|is\s+believed)\b")
+_THEY = re.compile(r"\b(?:they|them|these|those)\b", re.IGNORECASE)
+_BREAK = frozenset([".", ";", ":", "?", "!", '"', "“", "”"])
+
+Source = tuple[str, str | None]
+
+
+@dataclass
+class _Sentence:
+    sentence: Sentence
+    tokens: list[Token]
+    figures: list[tuple[Figure, str | None]]
+
+
+def _topic_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
+    parts: list[str] = []
+    for term in terms:
+        t = term.strip().strip('"').lower()
+        if not t:
+            continue
+        if t.endswith("*"):
+            parts.append(r"\b" + re.escape(t[:-1]) + r"\w*")
+        else:
+            parts.append(r"\b" + re.escape(t) + r"\b")
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def counted_class(
+    tokens: list[Token], fig: Figure, topic_nouns: frozenset[str] = frozenset()
+) -> str | None:
+    """What ``fig`` counts, as a class ("troops", "deaths"...), or ``None``."""
+    n = len(tokens)
+    j = fig.last + 1
+    if fig.vague and j < n and tokens[j].lower == "of":
+        j += 1
+    run: list[int] = []
+    while j < n and len(run) < 5 and tokens[j].kind == "word" and tokens[j].lower not in _STOP:
+        run.append(j)
+        j += 1
+    cls: str | None = None
+    noun = fig.last
+    for k in run:
+        c = WORD_CLASS.get(tokens[k].lower)
+        if c is not None:
+            cls, noun = c, k
+            break
+    if cls is None and run:
+        if tokens[run[0]].lower in NOT_COUNTED:
+            return None
+        for k in run:
+            cls = class_of(tokens[k].lower, topic_nouns)
+            if cls is not None:
+                noun = k
+                break
+    back: str | None = None
+    for k in range(fig.first - 1, max(-1, fig.first - 9), -1):
+        if tokens[k].text in _BREAK:
+            break
+        back = LOOKBACK_CLASS.get(tokens[k].lower)
+        if back is not None:
+            break
+    if cls is None and not run:
+        cls = back
+    if cls in REFINABLE:
+        window = [t.lower for t in tokens[noun + 1 : noun + 5] if t.kind == "word"]
+        window += [t.lower for t in tokens[max(0, fig.first - 3) : fig.first] if t.kind == "word"]
+        for w in window:
+            if w in OUTCOME_CLASS:
+                return OUTCOME_CLASS[w]
+        if cls == "people" and back is not None and back != "people":
+            return back
+    return cls
+
+
+def _source_of(
+    mention: Mention, text: str, aliases: Mapping[str, str], people: Mapping[str, Source]
+) -> Source:
+    raw = text[mention.start : mention.end].strip().lower()
+    if mention.source.lower() == raw and raw.split() and raw.split()[-1] in people:
+        # a bare surname or acronym seen earlier with its institution ("Brekelmans said")
+        return apply_aliases(*people[raw.split()[-1]], aliases)
+    if raw in aliases:
+        return aliases[raw], mention.detail
+    if raw.startswith("the ") and raw[4:] in aliases:
+        return aliases[raw[4:]], mention.detail
+    return apply_aliases(mention.source, mention.detail, aliases)
+
+
+class RuleExtractor:
+    """Regex and table driven extractor; pure Python, a few ms per article."""
+
+    name = "rules"
+
+    def extract(self, article: ArticleText, context: ExtractionContext) -> ExtractionResult:
+        text = article.text
+        result = ExtractionResult()
+        terms = [t.strip().strip('"').lower() for t in context.topic_terms if t.strip()]
+        topic_re = _topic_regex(terms)
+        t_classes = topic_classes(frozenset(terms))
+        topic_nouns = frozenset(
+            plural_form(t.rstrip("*")) for t in terms if t.rstrip("*").isalpha() and " " not in t
+        )
+        aliases = {k.lower(): v for k, v in context.aliases.items()}
+        outlet = article.outlet.strip() or "unattributed"
+        stance_k, stance_label = stance_key(context.topic_name)
+
+        analysed: list[_Sentence] = []
+        dominant_counter: Counter[str] = Counter()
+        for s in split_sentences(text):
+            tokens = tokenize(s.text)
+            figs = [(f, counted_class(tokens, f, topic_nouns)) for f in find_figures(tokens)]
+            for _, cls in figs:
+                if cls is not None:
+                    dominant_counter[cls] += 1
+            analysed.append(_Sentence(s, tokens, figs))
+        dominant = dominant_counter.most_common(1)[0][0] if dominant_counter else None
+
+        claims: list[ExtractedClaim] = []
+        last: list[Source] = []
+        people: dict[str, Source] = {}
+        last_index = -10
+        prev_relevant = False
+        prev_paragraph = -1
+
+        def abstain(s: Sentence, reason: str) -> None:
+            result.abstentions.append(Abstention(s.text, s.start, s.end, reason))
+
+        def resolve(sp: Speaker | None, mentions_text: str) -> list[Source] | None:
+            if sp is None:
+                return None
+            if sp.refers_back:
+                return list(last) if last else []
+            return [_source_of(m, mentions_text, aliases, people) for m in sp.mentions]
+
+        for idx, a in enumerate(analysed):
+            s = a.sentence
+            st = s.text
+            relevant = topic_re is None or topic_re.search(st) is not None
+            near_topic = relevant or (prev_relevant and s.paragraph <= prev_paragraph + 1)
+            mentions = find_mentions(st)
+            for m in mentions:
+                if m.detail and m.rank >= 2:
+                    people.setdefault(m.detail.split()[-1].lower(), (m.source, m.detail))
+            speaker = find_speaker(st, mentions)
+            sources = resolve(speaker, st)
+            if speaker is not None and speaker.named and sources:
+                last, last_index = sources, idx
+            elif speaker is None and mentions and mentions[0].start <= 4 and mentions[0].is_person:
+                # "Minister X visited the site." makes X the one a later "she said" means
+                last, last_index = [_source_of(mentions[0], st, aliases, people)], idx
+            if sources is None and _HEARSAY.search(st) and last and last_index == idx - 1:
+                sources = list(last)
+            timing = when_asserted(st, article.published_at)
+
+            def add(
+                key: str,
+                label: str,
+                value: ClaimValue,
+                srcs: list[Source],
+                precision: int,
+                s: Sentence = s,
+                timing: Timing = timing,
+            ) -> None:
+                for source, detail in srcs:
+                    claims.append(
+                        ExtractedClaim(
+                            key=key,
+                            key_label=label,
+                            source=source,
+                            value=value,
+                            evidence=s.text,
+                            start=s.start,
+                            end=s.end,
+                            source_detail=detail,
+                            asserted_at=timing.asserted_at,
+                            background=timing.background,
+                            precision=precision,
+                        )
+                    )
+
+            claim_sources: list[Source] | None
+            if sources is None:
+                claim_sources = [(outlet, None)]
+            elif not sources:
+                claim_sources = None
+            else:
+                claim_sources = sources
+
+            # figures
+            for fig, cls in a.figures:
+                if cls is None:
+                    if fig.qualifier is not Qualifier.EXACT or fig.low >= 10:
+                        abstain(s, "cannot tell what the figure counts")
+                    continue
+                if topic_re is not None and not (relevant or cls in t_classes or cls == dominant):
+                    abstain(s, f"figure about {cls} unrelated to the topic")
+                    continue
+                if claim_sources is None:
+                    abstain(s, "cannot tell who claims it (pronoun with no named speaker)")
+                    continue
+                key, label = count_key(cls)
+                if fig.qualifier is Qualifier.RANGE and fig.high is not None:
+                    value = ClaimValue.figure(fig.low, Qualifier.RANGE, cls, fig.high)
+                else:
+                    value = ClaimValue.figure(fig.low, fig.qualifier, cls)
+                add(key, label, value, claim_sources, fig.precision)
+
+            # status and place
+            status = find_status(st)
+            location = find_location(st)
+            subject_here, subject_at = _subject_class(a.tokens)
+            they = _THEY.search(st)
+            if location and not (
+                (subject_here is not None and subject_at < location[1])
+                or (they is not None and they.start() < location[1])
+            ):
+                location = None  # "Kursk is a city near the border": no counted subject
+            if (status or location) and near_topic:
+                subject = subject_here or (
+                    next(iter(t_classes)) if len(t_classes) == 1 else dominant
+                )
+                if subject is None:
+                    abstain(s, "status or place without a subject the topic counts")
+                elif claim_sources is None:
+                    abstain(s, "cannot tell who claims the status")
+                else:
+                    if status:
+                        key, label = status_key(subject)
+                        add(key, label, ClaimValue.of_status(status), claim_sources, 1)
+                    if location:
+                        key, label = location_key(subject)
+                        add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
+
+            # stance on the topic's proposition
+            cue = find_stance(st)
+            if cue is not None and near_topic:
+                anchor = cue.start
+                while anchor > 0 and st[anchor - 1] in " \"“‘'":
+                    anchor -= 1
+                sp = speaker_before(st, mentions, anchor, expand=True)
+                if speaker is not None and (sp is None or not cue.verbal):
+                    sp = speaker
+                srcs = resolve(sp, st)
+                if not srcs:
+                    abstain(s, f"stance ({cue.stance}) without a speaker")
+                else:
+                    add(stance_k, stance_label, ClaimValue.of_stance(cue.stance), srcs, 1)
+
+            prev_relevant = relevant
+            prev_paragraph = s.paragraph
+
+        result.claims = _one_per_key_and_source(claims)
+        return result
+
+
+def _subject_class(tokens: list[Token]) -> tuple[str | None, int]:
+    for t in tokens:
+        c = LOOKBACK_CLASS.get(t.lower)
+        if c is not None and c not in ("deaths",):
+            return c, t.start
+    return None, -1
+
+
+def _one_per_key_and_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
+    """Keep the best claim per (key, source): current over background, then most precise."""
+    best: dict[tuple[str, str], ExtractedClaim] = {}
+    for c in claims:
+        k = (c.key, c.source)
+        cur = best.get(k)
+        rank = (not c.background, c.precision, c.source_detail is not None)
+        if cur is None or rank > (not cur.background, cur.precision, cur.source_detail is not None):
+            best[k] = c
+    return sorted(best.values(), key=lambda c: (c.start, c.key, c.source))

@@ -1,0 +1,536 @@
+"""Who a claim comes from: find source mentions in text and canonicalise them.
+
+A canonical source puts the institution first and keeps the speaker as detail:
+"Kremlin spokesman Dmitry Peskov" -> ("Russia · Kremlin", "Dmitry Peskov");
+"Dutch Defense Minister Ruben Brekelmans" -> ("Netherlands · defence ministry",
+"Ruben Brekelmans"); "the country's health ministry" -> ("Health ministry", None).
+
+Admin aliases (lower-case alias -> canonical name) are applied first; then a
+built-in table of well-known people and institutions; then country demonyms
+combined with institution words; then "Title Name" and "… of the X Department";
+a bare name stays the name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Countries: canonical name -> forms that name it (names, demonyms, capitals).
+_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "Ukraine": ("Ukraine", "Ukrainian", "Kyiv", "Kiev"),
+    "Russia": ("Russia", "Russian", "Moscow", "Russian Federation"),
+    "United States": (
+        "United States", "US", "U.S.", "USA", "America", "American", "Washington",
+    ),
+    "South Korea": ("South Korea", "South Korean", "Seoul", "Republic of Korea"),
+    "North Korea": ("North Korea", "North Korean", "Pyongyang", "DPRK"),
+    "Netherlands": ("Netherlands", "Dutch", "the Netherlands", "Holland"),
+    "United Kingdom": ("United Kingdom", "UK", "U.K.", "Britain", "British", "London"),
+    "Germany": ("Germany", "German", "Berlin"),
+    "France": ("France", "French", "Paris"),
+    "China": ("China", "Chinese", "Beijing"),
+    "Japan": ("Japan", "Japanese", "Tokyo"),
+    "Israel": ("Israel", "Israeli"),
+    "Iran": ("Iran", "Iranian", "Tehran"),
+    "Turkey": ("Turkey", "Türkiye", "Turkish", "Ankara"),
+    "India": ("India", "Indian", "New Delhi"),
+    "Pakistan": ("Pakistan", "Pakistani", "Islamabad"),
+    "Spain": ("Spain", "Spanish", "Madrid"),
+    "Italy": ("Italy", "Italian", "Rome"),
+    "Poland": ("Poland", "Polish", "Warsaw"),
+    "Canada": ("Canada", "Canadian", "Ottawa"),
+    "Australia": ("Australia", "Australian", "Canberra"),
+    "Brazil": ("Brazil", "Brazilian", "Brasilia"),
+    "Mexico": ("Mexico", "Mexican"),
+    "Sweden": ("Sweden", "Swedish", "Stockholm"),
+    "Norway": ("Norway", "Norwegian", "Oslo"),
+    "Finland": ("Finland", "Finnish", "Helsinki"),
+    "Denmark": ("Denmark", "Danish", "Copenhagen"),
+    "Belgium": ("Belgium", "Belgian", "Brussels"),
+    "Switzerland": ("Switzerland", "Swiss", "Bern"),
+    "Austria": ("Austria", "Austrian", "Vienna"),
+    "Greece": ("Greece", "Greek", "Athens"),
+    "Portugal": ("Portugal", "Portuguese", "Lisbon"),
+    "Ireland": ("Ireland", "Irish", "Dublin"),
+    "Czech Republic": ("Czech Republic", "Czechia", "Czech", "Prague"),
+    "Hungary": ("Hungary", "Hungarian", "Budapest"),
+    "Romania": ("Romania", "Romanian", "Bucharest"),
+    "Belarus": ("Belarus", "Belarusian", "Minsk"),
+    "Georgia": ("Georgian", "Tbilisi"),
+    "Armenia": ("Armenia", "Armenian", "Yerevan"),
+    "Azerbaijan": ("Azerbaijan", "Azerbaijani", "Baku"),
+    "Kazakhstan": ("Kazakhstan", "Kazakh"),
+    "Afghanistan": ("Afghanistan", "Afghan", "Kabul"),
+    "Bangladesh": ("Bangladesh", "Bangladeshi", "Dhaka"),
+    "Nepal": ("Nepal", "Nepalese", "Nepali", "Kathmandu"),
+    "Myanmar": ("Myanmar", "Burmese"),
+    "Thailand": ("Thailand", "Thai", "Bangkok"),
+    "Vietnam": ("Vietnam", "Vietnamese", "Hanoi"),
+    "Philippines": ("Philippines", "Philippine", "Filipino", "Manila"),
+    "Indonesia": ("Indonesia", "Indonesian", "Jakarta"),
+    "Malaysia": ("Malaysia", "Malaysian"),
+    "Taiwan": ("Taiwan", "Taiwanese", "Taipei"),
+    "Syria": ("Syria", "Syrian", "Damascus"),
+    "Iraq": ("Iraq", "Iraqi", "Baghdad"),
+    "Lebanon": ("Lebanon", "Lebanese", "Beirut"),
+    "Jordan": ("Jordanian", "Amman"),
+    "Saudi Arabia": ("Saudi Arabia", "Saudi", "Riyadh"),
+    "Qatar": ("Qatar", "Qatari", "Doha"),
+    "United Arab Emirates": ("United Arab Emirates", "UAE", "Emirati"),
+    "Yemen": ("Yemen", "Yemeni"),
+    "Egypt": ("Egypt", "Egyptian", "Cairo"),
+    "Libya": ("Libya", "Libyan", "Tripoli"),
+    "Tunisia": ("Tunisia", "Tunisian"),
+    "Algeria": ("Algeria", "Algerian"),
+    "Morocco": ("Morocco", "Moroccan", "Rabat"),
+    "Sudan": ("Sudan", "Sudanese", "Khartoum"),
+    "Ethiopia": ("Ethiopia", "Ethiopian", "Addis Ababa"),
+    "Kenya": ("Kenya", "Kenyan", "Nairobi"),
+    "Nigeria": ("Nigeria", "Nigerian", "Abuja"),
+    "South Africa": ("South Africa", "South African", "Pretoria"),
+    "Palestinian territories": ("Palestinian", "Gaza", "Palestine"),
+    "Argentina": ("Argentina", "Argentine", "Argentinian", "Buenos Aires"),
+    "Chile": ("Chile", "Chilean", "Santiago"),
+    "Colombia": ("Colombia", "Colombian", "Bogota"),
+    "Peru": ("Peru", "Peruvian", "Lima"),
+    "Venezuela": ("Venezuela", "Venezuelan", "Caracas"),
+    "Cuba": ("Cuba", "Cuban", "Havana"),
+    "Haiti": ("Haiti", "Haitian"),
+    "New Zealand": ("New Zealand", "Wellington"),
+}  # fmt: skip
+
+# Institution words -> the institution's canonical name (without country).
+_INSTITUTIONS: dict[str, tuple[str, ...]] = {
+    "military intelligence": (
+        "military intelligence", "defence intelligence", "defense intelligence",
+    ),
+    "intelligence": (
+        "intelligence services", "intelligence service", "intelligence agency",
+        "national intelligence service", "national intelligence", "intelligence",
+        "secret services", "secret service", "spy agency",
+    ),
+    "defence ministry": (
+        "defence ministry", "defense ministry", "ministry of defence", "ministry of defense",
+        "defence minister", "defense minister", "defence secretary", "defense secretary",
+        "defence department", "defense department",
+    ),
+    "foreign ministry": (
+        "foreign ministry", "ministry of foreign affairs", "foreign minister",
+        "vice foreign minister", "deputy foreign minister", "foreign secretary", "foreign office",
+    ),
+    "health ministry": (
+        "health ministry", "ministry of health", "health minister", "health department",
+        "health authorities", "health officials", "health secretary",
+    ),
+    "interior ministry": ("interior ministry", "ministry of interior", "interior minister",
+                          "home office", "home secretary"),
+    "finance ministry": ("finance ministry", "ministry of finance", "finance minister",
+                         "treasury"),
+    "police": ("police", "police department", "police spokesperson", "police spokesman"),
+    "fire service": ("fire department", "fire service", "fire brigade", "firefighters"),
+    "emergency services": (
+        "emergency services", "emergency ministry", "emergencies ministry",
+        "civil defence", "civil defense", "disaster agency", "disaster management agency",
+        "rescue service", "rescuers",
+    ),
+    "military": (
+        "military source", "military sources", "military", "armed forces", "army",
+        "general staff", "defence forces", "defense forces", "navy", "air force",
+    ),
+    "president": ("president", "presidency", "presidential office"),
+    "government": ("government", "prime minister", "cabinet", "officials", "authorities"),
+    "prosecutors": ("prosecutor's office", "prosecutor general", "prosecutors", "prosecutor"),
+    "central bank": ("central bank",),
+    "statistics office": ("statistics office", "statistics agency", "statistical office",
+                          "statistics bureau"),
+    "parliament": ("parliament", "lawmakers"),
+    "embassy": ("embassy",),
+}  # fmt: skip
+
+# Well-known people and institutions: form -> (source, detail).
+_KNOWN: dict[str, tuple[str, str | None]] = {
+    "Vladimir Putin": ("Russia · Kremlin", "Vladimir Putin"),
+    "Putin": ("Russia · Kremlin", "Vladimir Putin"),
+    "Dmitry Peskov": ("Russia · Kremlin", "Dmitry Peskov"),
+    "Dmitri Peskov": ("Russia · Kremlin", "Dmitry Peskov"),
+    "Peskov": ("Russia · Kremlin", "Dmitry Peskov"),
+    "Kremlin": ("Russia · Kremlin", None),
+    "Sergei Lavrov": ("Russia · foreign ministry", "Sergei Lavrov"),
+    "Lavrov": ("Russia · foreign ministry", "Sergei Lavrov"),
+    "Maria Zakharova": ("Russia · foreign ministry", "Maria Zakharova"),
+    "Volodymyr Zelensky": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Volodymyr Zelenskyy": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Volodymyr Zelenskyi": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Zelensky": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Zelenskyy": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Zelenskyi": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Zelenskyj": ("Ukraine · president", "Volodymyr Zelensky"),
+    "Zelenskiy": ("Ukraine · president", "Volodymyr Zelensky"),
+    "HUR": ("Ukraine · military intelligence", None),
+    "GUR": ("Ukraine · military intelligence", None),
+    "Kyrylo Budanov": ("Ukraine · military intelligence", "Kyrylo Budanov"),
+    "Budanov": ("Ukraine · military intelligence", "Kyrylo Budanov"),
+    "Pentagon": ("United States", "Pentagon"),
+    "White House": ("United States", "White House"),
+    "State Department": ("United States", "State Department"),
+    "Lloyd Austin": ("United States", "Lloyd Austin"),
+    "John Kirby": ("United States", "John Kirby"),
+    "Kirby": ("United States", "John Kirby"),
+    "Antony Blinken": ("United States", "Antony Blinken"),
+    "Blinken": ("United States", "Antony Blinken"),
+    "Joe Biden": ("United States", "Joe Biden"),
+    "Biden": ("United States", "Joe Biden"),
+    "National Intelligence Service": ("South Korea · intelligence", None),
+    "NIS": ("South Korea · intelligence", None),
+    "Yoon Suk Yeol": ("South Korea · president", "Yoon Suk Yeol"),
+    "Yoon Suk-yeol": ("South Korea · president", "Yoon Suk Yeol"),
+    "Yoon Suk-Yeol": ("South Korea · president", "Yoon Suk Yeol"),
+    "KCNA": ("North Korea · state media", "KCNA"),
+    "Korean Central News Agency": ("North Korea · state media", "KCNA"),
+    "Kim Jong Un": ("North Korea · leadership", "Kim Jong Un"),
+    "Kim Jong-un": ("North Korea · leadership", "Kim Jong Un"),
+    "NATO": ("NATO", None),
+    "Mark Rutte": ("NATO", "Mark Rutte"),
+    "Rutte": ("NATO", "Mark Rutte"),
+    "Jens Stoltenberg": ("NATO", "Jens Stoltenberg"),
+    "Stoltenberg": ("NATO", "Jens Stoltenberg"),
+    "United Nations": ("United Nations", None),
+    "UN": ("United Nations", None),
+    "U.N.": ("United Nations", None),
+    "UNHCR": ("United Nations · UNHCR", None),
+    "UNICEF": ("United Nations · UNICEF", None),
+    "OCHA": ("United Nations · OCHA", None),
+    "World Health Organization": ("WHO", None),
+    "World Health Organisation": ("WHO", None),
+    "WHO": ("WHO", None),
+    "Red Cross": ("Red Cross", None),
+    "ICRC": ("Red Cross", None),
+    "Red Crescent": ("Red Crescent", None),
+    "European Union": ("European Union", None),
+    "European Commission": ("European Union · Commission", None),
+    "EU": ("European Union", None),
+    "IMF": ("IMF", None),
+    "International Monetary Fund": ("IMF", None),
+    "World Bank": ("World Bank", None),
+    "Amnesty International": ("Amnesty International", None),
+    "Human Rights Watch": ("Human Rights Watch", None),
+    "Doctors Without Borders": ("MSF", None),
+    "MSF": ("MSF", None),
+    "CDC": ("United States · CDC", None),
+    "Centers for Disease Control": ("United States · CDC", None),
+}  # fmt: skip
+
+# Governments that speak through many offices with one voice: keep country level.
+COUNTRY_LEVEL = frozenset({"United States"})
+
+NEWS_AGENCIES = frozenset(
+    [
+        "reuters",
+        "ap",
+        "afp",
+        "tass",
+        "ria",
+        "bbc",
+        "cnn",
+        "bloomberg",
+        "dpa",
+        "xinhua",
+        "yonhap",
+        "interfax",
+        "kyodo",
+        "anadolu",
+        "efe",
+        "ansa",
+        "nhk",
+        "nbc",
+        "cbs",
+        "abc",
+        "fox",
+        "sky",
+        "al",
+        "jazeera",
+        "guardian",
+        "nyt",
+        "times",
+        "post",
+    ]
+)
+
+_TITLE_WORDS = (
+    r"(?:President|Prime Minister|Vice President|Minister|Secretary|Spokesperson|Spokesman|"
+    r"Spokeswoman|spokesperson|spokesman|spokeswoman|Chief|chief|General|Gen\.|Governor|"
+    r"Mayor|Director|Commissioner|Ambassador|Senator|Chancellor|Commander|Admiral|Colonel|"
+    r"Col\.|Lt\.|Captain|Sheriff|Inspector|Superintendent|Dr\.|Professor|Prof\.|CEO|"
+    r"Chairman|Chairwoman|Chair|official|leader|head|analyst|expert|adviser|advisor)"
+)
+_NAME = (
+    r"[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?(?:\s+[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?){0,3}"
+)
+_ORG_HEAD = (
+    r"(?:Department|Ministry|Agency|Service|Office|Council|Commission|Institute|Authority|"
+    r"Bureau|Police|Committee|Organization|Organisation|Board|Administration|Centre|Center|"
+    r"Brigade|Force|Court|University|Foundation|Union|Association|Federation)"
+)
+
+
+def _alt(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+_COUNTRY_OF = {form.lower(): name for name, forms in _COUNTRIES.items() for form in forms}
+_INST_OF = {form: name for name, forms in _INSTITUTIONS.items() for form in forms}
+_KNOWN_LOWER = {k.lower(): v for k, v in _KNOWN.items()}
+
+_COUNTRY_ALT = _alt([f for forms in _COUNTRIES.values() for f in forms])
+_INST_ALT = _alt(list(_INST_OF))
+
+_KNOWN_RE = re.compile(r"(?<![\w.])(?:" + _alt(list(_KNOWN)) + r")(?![\w])")
+# "Ukraine's military intelligence", "South Korean defense minister Kim", "Dutch intelligence"
+_COUNTRY_INST_RE = re.compile(
+    r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?:['’]s)?\s+"
+    r"(?P<mods>(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|"
+    r"security|new|regional|local|federal)\s+)*)"
+    r"(?P<inst>" + _INST_ALT + r")(?![\w])"
+    r"(?:,?\s+(?P<name>(?-i:" + _NAME + r"|[A-Z]{2,6}\b)))?",
+    re.IGNORECASE,
+)
+# "the country's health ministry", "Health Minister Ana Ruiz", "police"
+_INST_RE = re.compile(
+    r"(?<![\w])(?P<inst>"
+    + _INST_ALT
+    + r")(?![\w])(?:,?\s+(?P<name>(?-i:"
+    + _NAME
+    + r"|[A-Z]{2,6}\b)))?",
+    re.IGNORECASE,
+)
+_TITLE_NAME_RE = re.compile(
+    r"(?<![\w])" + _TITLE_WORDS + r"\s+(?P<name>" + _NAME + r")"
+    r"(?:,?\s+of\s+the\s+(?P<org>(?:[A-Z][\w'’-]*\s+){0,4}" + _ORG_HEAD + r"))?"
+)
+_ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
+_COUNTRY_RE = re.compile(r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?![\w])")
+_NAME_WORD_STOP = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "Then",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "With",
+        "By",
+        "Of",
+        "To",
+        "As",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "Also",
+        "Now",
+        "However",
+        "Meanwhile",
+        "According",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A source named in a sentence; offsets relative to the sentence text."""
+
+    start: int
+    end: int
+    source: str
+    detail: str | None
+    rank: int  # 4 known, 3 country+institution, 2 title+name / org, 1 institution, 0 country
+    is_person: bool = False
+
+    @property
+    def is_agency(self) -> bool:
+        first = self.source.split(" · ")[0].lower().split()
+        return bool(first) and first[0] in NEWS_AGENCIES and self.rank <= 2
+
+
+def _inst_name(raw: str) -> str:
+    low = re.sub(r"\s+", " ", raw.lower())
+    return _INST_OF.get(low, low)
+
+
+def _join(country: str | None, inst: str | None) -> str:
+    if country and country in COUNTRY_LEVEL:
+        return country
+    if country and inst:
+        return f"{country} · {inst}"
+    if country:
+        return country
+    assert inst is not None
+    return inst[:1].upper() + inst[1:]
+
+
+def _clean_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    words = name.split()
+    while words and words[-1] in _NAME_WORD_STOP:
+        words.pop()
+    while words and words[0] in _NAME_WORD_STOP:
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Source mentions in ``text``, longest/most specific first where they overlap."""
+    found: list[Mention] = []
+    for m in _KNOWN_RE.finditer(text):
+        source, detail = _KNOWN[m.group()]
+        found.append(Mention(m.start(), m.end(), source, detail, 4, detail is not None))
+    for m in _COUNTRY_INST_RE.finditer(text):
+        country = _COUNTRY_OF[m.group("country").lower()]
+        inst = _inst_name(m.group("inst"))
+        if country == "Ukraine" and inst == "intelligence":
+            inst = "military intelligence"
+        name = _clean_name(m.group("name"))
+        found.append(Mention(m.start(), m.end(), _join(country, inst), name, 3, name is not None))
+    for m in _TITLE_NAME_RE.finditer(text):
+        name = _clean_name(m.group("name"))
+        if not name:
+            continue
+        org = m.group("org")
+        if org:
+            found.append(Mention(m.start(), m.end(), org.strip(), name, 2, True))
+        else:
+            found.append(Mention(m.start("name"), m.end(), name, None, 1, True))
+    for m in _ORG_RE.finditer(text):
+        org = _clean_name(m.group("org"))
+        if org and len(org.split()) >= 2:
+            found.append(Mention(m.start("org"), m.end(), org, None, 2))
+    for m in _INST_RE.finditer(text):
+        inst = _inst_name(m.group("inst"))
+        name = _clean_name(m.group("name"))
+        found.append(Mention(m.start(), m.end(), _join(None, inst), name, 1, name is not None))
+    for m in _COUNTRY_RE.finditer(text):
+        found.append(Mention(m.start(), m.end(), _COUNTRY_OF[m.group("country").lower()], None, 0))
+    return _merge(found)
+
+
+def _merge(found: list[Mention]) -> list[Mention]:
+    """Keep the best of overlapping mentions; fold a person into the institution before it."""
+    found.sort(key=lambda x: (x.start, -(x.end - x.start), -x.rank))
+    kept: list[Mention] = []
+    for m in found:
+        overlapping = [k for k in kept if m.start < k.end and k.start < m.end]
+        if not overlapping:
+            kept.append(m)
+            continue
+        k = overlapping[-1]
+        better = _better(k, m)
+        if better is not k:
+            kept[kept.index(k)] = better
+    kept.sort(key=lambda x: x.start)
+    return kept
+
+
+def _better(a: Mention, b: Mention) -> Mention:
+    """Combine two overlapping mentions into one: widest span, best source, a person's name."""
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    best = a if (a.rank, a.end - a.start) >= (b.rank, b.end - b.start) else b
+    other = b if best is a else a
+    source = best.source
+    # a generic "Health ministry" loses to a country-qualified one and vice versa
+    detail = best.detail or other.detail
+    if best.rank == 1 and best.is_person and other.rank >= 3:
+        source = other.source
+    if best.rank == 4 and best.source == best.detail and other.rank >= 3:
+        source = other.source
+    if other.rank == 4 and best.rank == 3 and other.detail is not None:
+        # "Ukrainian President Volodymyr Zelensky": the known person wins
+        source, detail = other.source, other.detail
+    is_person = a.is_person or b.is_person
+    return Mention(start, end, source, detail, max(a.rank, b.rank), is_person)
+
+
+def apply_aliases(
+    source: str, detail: str | None, aliases: Mapping[str, str] | None
+) -> tuple[str, str | None]:
+    """Apply admin aliases (lower-case alias -> canonical) to a source or its speaker."""
+    if not aliases:
+        return source, detail
+    if detail and detail.lower() in aliases:
+        return aliases[detail.lower()], detail
+    if source.lower() in aliases:
+        return aliases[source.lower()], detail
+    return source, detail
+
+
+def canonical_source(name: str, aliases: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """Canonicalise a free-text source name into (source, speaker detail).
+
+    >>> canonical_source("Kremlin spokesman Dmitry Peskov")
+    ('Russia · Kremlin', 'Dmitry Peskov')
+    """
+    text = re.sub(r"\s+", " ", name).strip()
+    if aliases and text.lower() in aliases:
+        return aliases[text.lower()], None
+    if text.lower() in _KNOWN_LOWER:
+        return apply_aliases(*_KNOWN_LOWER[text.lower()], aliases)
+    mentions = find_mentions(text)
+    if mentions:
+        best = max(mentions, key=lambda m: (m.rank, m.end - m.start))
+        return apply_aliases(best.source, best.detail, aliases)
+    return apply_aliases(text, None, aliases)
+
+
+def bare_name_before(text: str, end: int) -> tuple[int, str] | None:
+    """A capitalised name ending right at ``end`` ("… Maria Lopez said"): (start, name)."""
+    m = re.search(r"(" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$", text[:end])
+    if not m:
+        return None
+    name = _clean_name(m.group(1))
+    if not name:
+        return None
+    return m.start(1), name
+
+
+def is_country_word(word: str) -> bool:
+    """True for a country name or demonym ("Russian", "Ukraine")."""
+    return word.lower() in _COUNTRY_OF

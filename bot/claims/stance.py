@@ -1,0 +1,86 @@
+"""Stances on the topic's proposition: confirms, denies, declines, considers credible.
+
+``find_stance`` returns the stance cue in a sentence with its position (the
+speaker is looked for before it). Declining forms ("cannot confirm", "did not
+deny", "this is our business") are checked before plain confirm/deny words so
+that a negated cue never reads as its opposite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.claims.model import Stance
+
+_NEG = r"(?:cannot|can\s*not|can['’]t|could\s+not|couldn['’]t|did\s+not|didn['’]t|does\s+not|doesn['’]t|do\s+not|don['’]t|would\s+not|wouldn['’]t|will\s+not|won['’]t|is\s+not|was\s+not|not|unable\s+to|has\s+yet\s+to|have\s+yet\s+to|has\s+not|have\s+not|had\s+not|never)"  # noqa: E501
+
+_PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
+    (
+        Stance.DECLINES,
+        re.compile(
+            r"\bneither\s+confirm(?:ed|s)?\s+nor\s+den(?:y|ied|ies)\b"
+            r"|\b" + _NEG + r"\s+(?:\w+\s+)?(?:confirm|deny|comment)\w*"
+            r"|\b(?:declin|refus|avoid|refrain)\w*\s+(?:from\s+)?(?:to\s+)?"
+            r"(?:confirm|comment|deny|den(?:y|ying))\w*"
+            r"|\bno\s+comment\b"
+            r"|\bour\s+(?:own\s+)?(?:business|sovereign\s+(?:decision|right|matter)|internal\s+"
+            r"(?:affair|matter)s?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Stance.DENIES,
+        re.compile(
+            r"\b(?:denied|denies|deny|denying|dismissed|dismisses)\b"
+            r"|\b(?:rejected|rejects|refuted|refutes)\s+(?:the\s+|these\s+|this\s+|such\s+)?"
+            r"(?:\w+\s+)?(?:claims?|allegations?|reports?|accusations?|assertions?)\b"
+            r"|\b(?:fake|deception|baseless|groundless|false|untrue|lies|nonsense|fabricat\w*|"
+            r"disinformation|hoax)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Stance.CREDIBLE,
+        re.compile(
+            r"\b(?:credible|plausible|(?:very|highly|most|quite)\s+likely|likely\s+(?:true|"
+            r"accurate)|believes?\b[^.]*\btrue\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Stance.CONFIRMS,
+        re.compile(
+            r"\b(?:confirmed|confirms|confirm|acknowledged|acknowledges|admitted|admits|"
+            r"accused|accuses)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+
+_VERBAL = re.compile(
+    r"(?:neither|cannot|can|could|did|does|do|would|will|is|was|not|unable|has|have|had|never|"
+    r"declin|refus|avoid|refrain|denied|denies|deny|denying|dismiss|reject|refut|confirm|"
+    r"acknowledg|admit|accus)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class StanceCue:
+    stance: Stance
+    start: int
+    end: int
+    verbal: bool = True  # "denied", "cannot confirm" (a verb whose subject speaks)
+
+
+def find_stance(sentence: str) -> StanceCue | None:
+    """The first-priority stance cue in ``sentence``, or ``None``."""
+    for stance, pattern in _PATTERNS:
+        m = pattern.search(sentence)
+        if m:
+            if stance is Stance.CONFIRMS and re.search(r"\bbe\s+$|\bto\s+$", sentence[: m.start()]):
+                continue  # "yet to be confirmed", "wants to confirm"
+            return StanceCue(stance, m.start(), m.end(), bool(_VERBAL.match(m.group())))
+    return None

@@ -1,0 +1,55 @@
+"""Status and place claims: "are training", "in combat", "stationed at a base near X".
+
+``find_status`` and ``find_location`` return a normalised status word or place
+phrase when a sentence says where something is or what it is doing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.claims.sources import is_country_word
+
+_LEAD = (
+    r"\b(?:are|is|were|was|be|been|being|now|already|currently|arrived|deployed|stationed|"
+    r"located|based|massing|gathered|sent)\s+(?:\w+\s+)?"
+)
+_STATUSES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "in combat",
+        re.compile(
+            _LEAD + r"(?:fighting|in\s+combat|(?:in|to)\s+the\s+combat\s+zone|on\s+the\s+front"
+            r"\s*lines?|at\s+the\s+front|in\s+battle)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("training", re.compile(_LEAD + r"(?:training|being\s+trained)\b", re.IGNORECASE)),
+    ("contained", re.compile(_LEAD + r"(?:contained|under\s+control)\b", re.IGNORECASE)),
+    ("on strike", re.compile(_LEAD + r"on\s+strike\b", re.IGNORECASE)),
+    ("in custody", re.compile(_LEAD + r"in\s+custody\b", re.IGNORECASE)),
+]
+_PLACE = re.compile(
+    _LEAD + r"(?P<prep>in|at|near|to)\s+(?P<loc>(?:the\s+|a\s+|an\s+)?"
+    r"(?:(?:[A-Z][\w'’-]*|military|border|southern|northern|eastern|western|frontline)\s+){0,4}"
+    r"(?:region|oblast|province|area|district|base|bases|border|borders|regions)"
+    r"(?:\s+(?:north|south|east|west)\s+of\s+[A-Z][\w'’-]*)?)",
+)
+
+
+def find_status(sentence: str) -> str | None:
+    for status, pattern in _STATUSES:
+        if pattern.search(sentence):
+            return status
+    return None
+
+
+def find_location(sentence: str) -> tuple[str, int, int] | None:
+    """("in kursk region", start, end) or ``None``."""
+    m = _PLACE.search(sentence)
+    if not m:
+        return None
+    words = [w for w in m.group("loc").split() if w.lower() != "the" and not is_country_word(w)]
+    if not words:
+        return None
+    prep = "in" if m.group("prep") == "to" else m.group("prep")
+    return f"{prep} {' '.join(words)}".lower(), m.start("loc"), m.end("loc")
