@@ -16,7 +16,6 @@ from bot.ingest.feeds import (
     UNCHANGED,
     FeedPoller,
     backoff_delay,
-    feed_status,
     first_poll_time,
     next_poll_time,
 )
@@ -138,10 +137,7 @@ async def test_failures_back_off_then_disable_with_a_notice(
         assert sorted(n.channel_id for n in notices) == ["chan-1", "chan-2"]
         assert all(feed.url in n.text and "stopped polling" in n.text for n in notices)
         assert (await poller.poll_due(now=t3 + timedelta(days=2))).polled == 0
-
-        status = feed_status(live_repo, "console", "ws")
-        assert status[0].state == "disabled" and status[0].topic == "NK troops"
-        assert status[0].next_poll_at is None and "seconds" in (status[0].last_error or "")
+        assert "seconds" in (row.last_error or "")
     finally:
         await fetcher.aclose()
 
