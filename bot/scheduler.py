@@ -5,6 +5,7 @@ several processes can share the work."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FEED_TICK_S = 20
+REVISION_TICK_S = 60
+
 
 def build_scheduler(app: App) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -22,6 +26,23 @@ def build_scheduler(app: App) -> AsyncIOScheduler:
         "interval",
         seconds=app.settings.dispatch_sweep_s,
         id="dispatch-sweep",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        app.feeds.poll_due,
+        "interval",
+        seconds=FEED_TICK_S,
+        id="poll-feeds",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        app.revisions.check_due,
+        "interval",
+        seconds=REVISION_TICK_S,
+        id="recheck-articles",
         max_instances=1,
         coalesce=True,
     )
