@@ -89,7 +89,4 @@ def parse_feed(content: bytes | str, base_url: str = "") -> ParsedFeed:
                 has_full_content=bool(content_html) and len(text.split()) > 150,
             )
         )
-    if parsed.get("bozo") and not entries:
-        reason = parsed.get("bozo_exception")
-        raise FeedError(f"malformed feed XML: {reason}" if reason else "malformed feed XML")
     return ParsedFeed(title=html_to_text(parsed.feed.get("title") or ""), entries=entries)

@@ -255,3 +255,11 @@ def test_polls_are_spread_and_keep_their_phase() -> None:
         late = next_poll_time(i, 600, slot + timedelta(seconds=590))
         assert late == slot + timedelta(seconds=1200)
         assert next_poll_time(i, 30, slot) - slot >= timedelta(seconds=54)
+
+
+def test_an_empty_feed_is_not_malformed_but_broken_xml_is() -> None:
+    from bot.ingest.feedparse import FeedError, parse_feed
+
+    assert parse_feed(rss([]).encode()).entries == []
+    with pytest.raises(FeedError, match="malformed feed XML"):
+        parse_feed(b"<rss><channel><item><title>x</title>")
