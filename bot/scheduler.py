@@ -19,6 +19,21 @@ FEED_TICK_S = 20
 REVISION_TICK_S = 60
 
 
+FEED_BATCH = 500
+MAX_BATCHES_PER_TICK = 20
+
+
+async def poll_feeds(app: App) -> int:
+    """Poll every due feed, batch after batch, so a large backlog drains in one tick."""
+    polled = 0
+    for _ in range(MAX_BATCHES_PER_TICK):
+        report = await app.feeds.poll_due(limit=FEED_BATCH)
+        polled += report.polled
+        if report.polled < FEED_BATCH:
+            break
+    return polled
+
+
 def build_scheduler(app: App) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
@@ -30,8 +45,9 @@ def build_scheduler(app: App) -> AsyncIOScheduler:
         coalesce=True,
     )
     scheduler.add_job(
-        app.feeds.poll_due,
+        poll_feeds,
         "interval",
+        args=(app,),
         seconds=FEED_TICK_S,
         id="poll-feeds",
         max_instances=1,
