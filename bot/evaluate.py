@@ -124,15 +124,15 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 def values_compatible(predicted: ClaimValue | None, gold: ClaimValue | None) -> bool:
-    """Same figure within 1 % (qualifiers aside), same stance, or same status."""
+    """Same figure within 1 % (qualifiers aside), same stance, or a status sharing its words."""
     if predicted is None or gold is None or predicted.kind != gold.kind:
         return False
     if predicted.kind == "figure":
         return _close(predicted.number, gold.number)
     if predicted.kind == "stance":
         return predicted.stance == gold.stance
-    p, g = norm_text(predicted.status or ""), norm_text(gold.status or "")
-    return bool(p and g) and (p == g or p in g or g in p)
+    p, g = predicted.status or "", gold.status or ""
+    return bool(p.strip() and g.strip()) and source_lenient(p, g)
 
 
 def values_equal(predicted: ClaimValue | None, gold: ClaimValue | None) -> bool:
@@ -147,7 +147,7 @@ def values_equal(predicted: ClaimValue | None, gold: ClaimValue | None) -> bool:
             return False
         return pq is not Qualifier.RANGE or _close(predicted.number_high, gold.number_high)
     if predicted.kind == "status":
-        return norm_text(predicted.status or "") == norm_text(gold.status or "")
+        return tokens(predicted.status or "") == tokens(gold.status or "")
     return True
 
 

@@ -108,6 +108,9 @@ def test_values_compatible_within_one_percent() -> None:
     assert not values_compatible(parse_value("1,100 cases"), parse_value(fig(1000)))
     assert not values_compatible(parse_value("denies"), parse_value("confirms"))
     assert not values_compatible(parse_value("40 boats"), parse_value("denies"))
+    in_zone = {"kind": "status", "status": "in the combat zone"}
+    assert values_compatible(parse_value("in combat"), parse_value(in_zone))
+    assert not values_compatible(parse_value("training"), parse_value(in_zone))
 
 
 def test_source_exact_and_lenient() -> None:
