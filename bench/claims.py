@@ -1,0 +1,346 @@
+"""Claim engine throughput: extraction alone, and extraction + detection + storage.
+
+Builds N synthetic articles (default 1,000; 300–600 words each) from templates
+written for this benchmark — varied sources, figures, qualifiers, stances and
+page boilerplate, fixed seed — then, on one core:
+
+1. runs ``RuleExtractor.extract`` over every article (extraction alone);
+2. feeds every article through the live ``Pipeline.ingest_sync`` on a SQLite
+   store in a temporary folder with one matching topic and one subscription
+   (store, dedupe, topic match, extract, detect, record claims/events, queue
+   alerts).
+
+It prints articles/second for each, the ratio against the goal of 200
+articles/s end to end, and peak memory (max RSS). ``--profile`` adds a
+cProfile of the end-to-end pass.
+
+    python bench/claims.py [--n 1000] [--seed 7] [--json] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.claims.model import ArticleText, ExtractionContext
+from bot.claims.rules import RuleExtractor
+from bot.topics import parse_query
+from storage.repository import ArticleIn
+
+GOAL_PER_S = 200.0
+TOPIC_NAME = "Calder valley floods"
+TOPIC_QUERY = '(flood* OR storm OR levee) AND (calder OR brenmoor OR "lower fen")'
+
+# ------------------------------------------------------------------ templates
+
+OUTLETS = [
+    "Fenwick Courier",
+    "The Brenmoor Ledger",
+    "Northwatch Daily",
+    "Calder Evening Post",
+    "Riverside Bulletin",
+    "Eastmarch Wire",
+    "The Lowland Observer",
+    "Harrowgate Herald",
+]
+SOURCES = [
+    "the Brenmoor emergency management office",
+    "the regional fire service",
+    "the Calder river authority",
+    "the interior ministry",
+    "the health ministry",
+    "the Red Crescent",
+    "the World Health Organization",
+    "police",
+    "the mayor's office",
+    "local officials",
+    "the coast guard",
+    "the national weather service",
+]
+PEOPLE = [
+    ("spokeswoman", "Edda Varn"),
+    ("spokesman", "Tomas Quill"),
+    ("Minister", "Ansel Drey"),
+    ("Governor", "Mira Solberg"),
+    ("chief officer", "Lutz Hanner"),
+    ("director", "Ines Barrow"),
+    ("Mayor", "Olek Straum"),
+]
+COUNTED = [
+    ("people had died", "deaths"),
+    ("people were killed", "deaths"),
+    ("people were injured", "injured"),
+    ("people were missing", "missing"),
+    ("residents had been evacuated", "displaced"),
+    ("homes were destroyed", "buildings"),
+    ("people were taken to hospital", "hospitalised"),
+    ("rescuers were deployed", "rescuers"),
+]
+QUALIFIERS = ["", "", "", "at least ", "more than ", "about ", "nearly ", "up to ", "some "]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+PLACES = ["Calder", "Brenmoor", "Lower Fen", "Ashby Marsh", "Kettering Ford", "Dunmere"]
+
+CLAIM_TEMPLATES = [
+    "{Source} said {q}{n} {counted} in the floods.",
+    "According to {source}, {q}{n} {counted} across the {place} district.",
+    "{Q}{n} {counted}, {source} said on {day}.",
+    '"We can confirm that {q}{n} {counted}," {title} {person} of {source} told reporters.',
+    "{title} {person} said {q}{n} {counted} after the levee near {place} gave way.",
+    "The toll rose to {n} on {day}, {source} said in a statement.",
+    "{Source} put the figure at between {n} and {n2}.",
+    "In an update at {hour} p.m., {source} said {q}{n} {counted} in {place}.",
+]
+STANCE_TEMPLATES = [
+    "{Source} denied that the {place} levee had been neglected before the storm.",
+    "{Source} confirmed that the dam upstream of {place} had been breached.",
+    "{title} {person} declined to confirm reports that the Calder dam had failed.",
+    "{Source} said reports of a second breach were credible.",
+]
+FILLER = [
+    "Heavy rain fell for a third straight day over the {place} area, and the river "
+    "rose {k} centimetres overnight.",
+    "Schools in {place} will stay closed until {day}, the education board said.",
+    "The valley was last flooded in {year}, when the river broke its banks in {k} places.",
+    "Roughly {pct}% of the farmland in the lower valley lies below the flood line.",
+    "The regional government has set aside {money} million crowns for repairs.",
+    "Trains between {place} and {place2} were cancelled, and the main road was closed "
+    "at kilometre {k}.",
+    "Volunteers filled sandbags outside the town hall, where a 74-year-old resident "
+    "said she had never seen the water so high.",
+    "Forecasters expect the rain to ease by {day}, though gusts of up to {k} km/h "
+    "are possible on the coast.",
+    "The emergency hotline, 0800 {k}{k2}, received calls throughout the night.",
+    "Aid groups said tents, blankets and drinking water were being trucked into {place}.",
+    "Insurers said it was too early to estimate the cost of the damage.",
+    "Photographs shared online showed cars floating in the streets of {place}.",
+    "The river authority has opened {k} overflow basins to protect the town centre.",
+    "Local shops in {place} handed out bread and bottled water to families.",
+    "The storm also knocked out power to about {pct}% of homes in the district.",
+]
+BOILERPLATE = [
+    "Share this article",
+    "Subscribe to our newsletter for the morning briefing.",
+    "Read more: How the {place} flood defences were built",
+    "Related: Photos from the {place} floods",
+    "Weather in {place}: {k}°C, rain showers",
+    "Advertisement",
+    "Sign in | Register | Contact us",
+]
+
+
+def _fill(t: str, rng: random.Random) -> str:
+    source = rng.choice(SOURCES)
+    title, person = rng.choice(PEOPLE)
+    q = rng.choice(QUALIFIERS)
+    n = rng.choice([rng.randint(3, 99), rng.randint(100, 999), rng.randint(1000, 25000)])
+    place, place2 = rng.sample(PLACES, 2)
+    counted = rng.choice(COUNTED)[0]
+    values = {
+        "source": source,
+        "Source": source[:1].upper() + source[1:],
+        "title": title,
+        "person": person,
+        "q": q,
+        "Q": q[:1].upper() + q[1:] if q else "",
+        "n": f"{n:,}",
+        "n2": f"{int(n * rng.uniform(1.2, 2.0)):,}",
+        "counted": counted,
+        "place": place,
+        "place2": place2,
+        "day": rng.choice(DAYS),
+        "hour": rng.randint(1, 11),
+        "k": rng.randint(2, 120),
+        "k2": rng.randint(100, 999),
+        "year": rng.randint(1950, 2015),
+        "pct": rng.randint(5, 80),
+        "money": rng.randint(2, 900),
+    }
+    text = t.format(**values)
+    return text[:1].upper() + text[1:]
+
+
+def build_articles(n: int, seed: int) -> list[ArticleIn]:
+    """``n`` deterministic articles of 300–600 words about the Calder floods."""
+    rng = random.Random(seed)
+    t0 = datetime(2025, 9, 1, 6, tzinfo=UTC)
+    out: list[ArticleIn] = []
+    for i in range(n):
+        target = rng.randint(300, 600)
+        paragraphs: list[str] = [_fill(rng.choice(BOILERPLATE), rng)]
+        lead = (
+            f"{rng.choice(PLACES).upper()}, {rng.choice(DAYS)} ({rng.choice(OUTLETS)}) - "
+            + _fill(rng.choice(CLAIM_TEMPLATES), rng)
+        )
+        paragraphs.append(lead)
+        words = sum(len(p.split()) for p in paragraphs)
+        while words < target:
+            roll = rng.random()
+            if roll < 0.3:
+                para = " ".join(_fill(rng.choice(CLAIM_TEMPLATES), rng) for _ in range(2))
+            elif roll < 0.38:
+                para = _fill(rng.choice(STANCE_TEMPLATES), rng)
+            elif roll < 0.45:
+                para = _fill(rng.choice(BOILERPLATE), rng)
+            else:
+                para = " ".join(_fill(rng.choice(FILLER), rng) for _ in range(rng.randint(1, 3)))
+            paragraphs.append(para)
+            words += len(para.split())
+        outlet = rng.choice(OUTLETS)
+        slug = outlet.lower().replace(" ", "-").replace("the-", "")
+        out.append(
+            ArticleIn(
+                url=f"https://{slug}.example/floods/{i:05d}",
+                title=f"Calder floods: update {i}",
+                outlet=outlet,
+                published_at=t0 + timedelta(minutes=7 * i),
+                text="\n\n".join(paragraphs),
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------ runs
+
+
+@dataclass
+class Figures:
+    articles: int
+    words_mean: float
+    extract_s: float
+    extract_per_s: float
+    claims: int
+    e2e_s: float
+    e2e_per_s: float
+    events: int
+    alert_events: int
+    ratio_to_goal: float
+    peak_rss_mib: float
+    cores: int
+
+
+def peak_rss_mib() -> float:
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib / 1024 if sys.platform != "darwin" else kib / (1024 * 1024)
+
+
+def one_core() -> int:
+    """Pin this process to one CPU where the platform allows; returns the cores allowed."""
+    if hasattr(os, "sched_setaffinity"):
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[0]})
+        return len(os.sched_getaffinity(0))
+    return 1
+
+
+def run_extraction(articles: list[ArticleIn]) -> tuple[float, int]:
+    query = parse_query(TOPIC_QUERY)
+    context = ExtractionContext(topic_name=TOPIC_NAME, topic_terms=tuple(query.terms))
+    extractor = RuleExtractor()
+    claims = 0
+    started = time.perf_counter()
+    for a in articles:
+        result = extractor.extract(
+            ArticleText(a.text, a.title, a.outlet, a.url, a.published_at), context
+        )
+        claims += len(result.claims)
+    return time.perf_counter() - started, claims
+
+
+def run_pipeline(
+    articles: list[ArticleIn], profile: cProfile.Profile | None
+) -> tuple[float, int, int]:
+    from bot.app import build_app
+    from bot.config import Settings
+
+    with tempfile.TemporaryDirectory(prefix="claimwatch-bench-") as tmp:
+        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", demo=False, console=False)
+        app = build_app(settings)
+        topic = app.repo.add_topic("bench", "ws", TOPIC_NAME, "calder-floods", TOPIC_QUERY)
+        app.repo.subscribe(topic.id, "bench", "ws", "alerts")
+        events = alerts = 0
+        if profile is not None:
+            profile.enable()
+        started = time.perf_counter()
+        for a in articles:
+            outcome = app.pipeline.ingest_sync(a)
+            events += len(outcome.events)
+            alerts += len(outcome.alerts)
+        elapsed = time.perf_counter() - started
+        if profile is not None:
+            profile.disable()
+        app.repo.dispose()
+    return elapsed, events, alerts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="articles (default 1000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--profile", action="store_true", help="cProfile the end-to-end pass")
+    parser.add_argument("--top", type=int, default=30, help="profile rows to print")
+    args = parser.parse_args(argv)
+
+    cores = one_core()
+    articles = build_articles(args.n, args.seed)
+    words = sum(len(a.text.split()) for a in articles) / max(len(articles), 1)
+    run_extraction(articles[:20])  # warm imports and regex caches
+    extract_s, claims = run_extraction(articles)
+    profile = cProfile.Profile() if args.profile else None
+    e2e_s, events, alerts = run_pipeline(articles, profile)
+    n = len(articles)
+    fig = Figures(
+        articles=n,
+        words_mean=round(words, 1),
+        extract_s=round(extract_s, 3),
+        extract_per_s=round(n / extract_s, 1),
+        claims=claims,
+        e2e_s=round(e2e_s, 3),
+        e2e_per_s=round(n / e2e_s, 1),
+        events=events,
+        alert_events=alerts,
+        ratio_to_goal=round(n / e2e_s / GOAL_PER_S, 2),
+        peak_rss_mib=round(peak_rss_mib(), 1),
+        cores=cores,
+    )
+    if args.json:
+        print(json.dumps(vars(fig), indent=2))
+    else:
+        print(f"articles: {n} (mean {fig.words_mean} words), seed {args.seed}, cores: {cores}")
+        print(
+            f"extraction alone:        {fig.extract_per_s:8.1f} articles/s"
+            f"  ({fig.extract_s:.2f} s, {claims} claims)"
+        )
+        print(
+            f"extract+detect+storage:  {fig.e2e_per_s:8.1f} articles/s"
+            f"  ({fig.e2e_s:.2f} s, {events} events, {alerts} alerts)"
+        )
+        verdict = "meets" if fig.ratio_to_goal >= 1 else "below"
+        goal = f"goal {GOAL_PER_S:.0f} articles/s end to end:"
+        print(f"{goal} ratio {fig.ratio_to_goal:.2f} ({verdict})")
+        print(f"peak memory (max RSS):   {fig.peak_rss_mib:8.1f} MiB")
+    if profile is not None:
+        buf = io.StringIO()
+        stats = pstats.Stats(profile, stream=buf)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+        print(buf.getvalue(), file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
