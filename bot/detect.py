@@ -8,8 +8,8 @@ when it was said and never overrides a newer value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.claims.model import ClaimValue
@@ -47,15 +47,59 @@ class Decision:
         return self.kind in ALERT_KINDS
 
 
+@dataclass
+class SourceHistory:
+    """What one source has said on one key: its latest statement and every value it gave."""
+
+    latest: Statement | None = None
+    latest_background: Statement | None = None
+    values: list[tuple[ClaimValue, datetime]] = field(default_factory=list)
+
+    def add(self, st: Statement) -> None:
+        if st.background:
+            lb = self.latest_background
+            if lb is None or st.asserted_at >= lb.asserted_at:
+                self.latest_background = st
+        elif self.latest is None or st.asserted_at >= self.latest.asserted_at:
+            self.latest = st
+        for i, (v, first) in enumerate(self.values):
+            if v == st.value:
+                if st.asserted_at < first:
+                    self.values[i] = (v, st.asserted_at)
+                break
+        else:
+            self.values.append((st.value, st.asserted_at))
+
+    @property
+    def current(self) -> Statement:
+        """The latest current statement; background quotes only when there is nothing else."""
+        current = self.latest or self.latest_background
+        assert current is not None
+        return current
+
+
+class KeyHistory:
+    """The earlier statements of one key, kept per source; built once, extended in place."""
+
+    def __init__(self, statements: Iterable[Statement] = ()) -> None:
+        self.sources: dict[str, SourceHistory] = {}
+        for st in statements:
+            self.add(st)
+
+    def add(self, st: Statement) -> None:
+        self.sources.setdefault(st.source, SourceHistory()).add(st)
+
+    def __bool__(self) -> bool:
+        return bool(self.sources)
+
+    def latest_by_source(self) -> dict[str, Statement]:
+        return {src: h.current for src, h in self.sources.items()}
+
+
 def latest_by_source(history: Sequence[Statement]) -> dict[str, Statement]:
-    """Each source's latest statement by the time it was made; background and stale
-    quotes count only for a source heard of in no other way."""
-    state: dict[str, Statement] = {}
-    for st in sorted(history, key=lambda s: (not s.background, s.asserted_at)):
-        current = state.get(st.source)
-        if current is None or (st.asserted_at >= current.asserted_at or current.background):
-            state[st.source] = st
-    return state
+    """Each source's latest statement; background and stale quotes count only for a
+    source heard of in no other way."""
+    return KeyHistory(history).latest_by_source()
 
 
 def _compatible_restatement(new: ClaimValue, old: ClaimValue) -> bool:
@@ -74,7 +118,7 @@ def classify(
     source: str,
     value: ClaimValue,
     asserted_at: datetime,
-    history: Sequence[Statement],
+    history: KeyHistory | Sequence[Statement],
     *,
     background: bool = False,
     article_id: int | None = None,
@@ -90,9 +134,11 @@ def classify(
     corroboration (``repeat``); a stance is always news (who confirms or denies
     matters), as is a figure nobody has given (``new_source``).
     """
+    if not isinstance(history, KeyHistory):
+        history = KeyHistory(history)
     if not history:
         return Decision(NEW_CLAIM)
-    latest = latest_by_source(history)
+    latest = history.latest_by_source()
     mine = latest.get(source)
     if mine is not None:
         if _compatible_restatement(value, mine.value):
@@ -105,8 +151,8 @@ def classify(
                 stale=True,
             )
         if any(
-            st.source == source and value.restates(st.value) and st.asserted_at < mine.asserted_at
-            for st in history
+            value.restates(v) and first < mine.asserted_at
+            for v, first in history.sources[source].values
         ):
             return Decision(
                 REPEAT, previous=mine.value, note="an earlier value quoted again", stale=True

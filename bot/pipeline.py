@@ -21,9 +21,9 @@ from bot.claims.model import (
     ExtractionContext,
     Extractor,
 )
-from bot.detect import Decision, Statement, classify
+from bot.detect import Decision, KeyHistory, Statement, classify
 from bot.topics import QueryError, parse_query
-from storage.models import Article, Claim, Topic
+from storage.models import Article, Topic
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -77,15 +77,11 @@ class IngestOutcome:
         return [e for e in self.events if e.kind in ("new_claim", "new_source", "changed")]
 
 
-def _statement(c: Claim) -> Statement:
-    return Statement(
-        source=c.source,
-        value=ClaimValue.from_json(c.value),
-        asserted_at=c.asserted_at,
-        article_id=c.article_id,
-        outlet=c.outlet,
-        background=c.background,
-    )
+@dataclass
+class _CachedHistory:
+    history: KeyHistory = field(default_factory=KeyHistory)
+    max_id: int = 0
+    own: set[int] = field(default_factory=set)
 
 
 def best_per_key_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
@@ -117,6 +113,7 @@ class Pipeline:
         self.extractor = extractor
         self.on_alerts = on_alerts
         self._lock = asyncio.Lock()
+        self._histories: dict[tuple[int, str], _CachedHistory] = {}
 
     def aliases_for(self, topic: Topic) -> dict[str, str]:
         """Workspace-wide aliases, overridden by the topic's own."""
@@ -187,6 +184,33 @@ class Pipeline:
         self.repo.mark_processed(article.id, article.revision)
         return events, abstentions
 
+    def _history(self, topic_id: int, key: str) -> KeyHistory:
+        """The key's history, loaded once and then extended with newer rows only."""
+        cache_key = (topic_id, key)
+        cached = self._histories.get(cache_key)
+        if cached is None:
+            cached = _CachedHistory()
+            self._histories[cache_key] = cached
+        for (
+            row_id,
+            source,
+            value,
+            asserted_at,
+            article_id,
+            outlet,
+            background,
+        ) in self.repo.key_statements(topic_id, key, cached.max_id):
+            cached.max_id = max(cached.max_id, row_id)
+            if row_id in cached.own:
+                cached.own.discard(row_id)
+                continue
+            cached.history.add(
+                Statement(
+                    source, ClaimValue.from_json(value), asserted_at, article_id, outlet, background
+                )
+            )
+        return cached.history
+
     def _record(
         self, topic: Topic, article: Article, claims: list[ExtractedClaim]
     ) -> list[EventOutcome]:
@@ -197,117 +221,126 @@ class Pipeline:
                 for c in self.repo.claims_of_revision(topic.id, article.id, article.revision - 1)
             }
         fallback_time = article.published_at or article.fetched_at or datetime.now(UTC)
-        out: list[EventOutcome] = []
+        records: list[tuple[ClaimIn, EventIn | None]] = []
+        decided: list[tuple[ExtractedClaim, Decision | None, datetime]] = []
         for claim in claims:
             value_text = claim.value.display()
-            if (claim.key, claim.source, value_text) in previous_revision:
-                self._store_claim(topic, article, claim, value_text, fallback_time)
-                continue
             asserted_at = claim.asserted_at or fallback_time
-            if claim.asserted_at is not None and claim.asserted_at.tzinfo is None:
-                asserted_at = claim.asserted_at.replace(tzinfo=UTC)
-            history = [_statement(c) for c in self.repo.claim_history(topic.id, claim.key)]
-            decision = classify(
-                claim.source,
-                claim.value,
-                asserted_at,
-                history,
-                background=claim.background,
-                article_id=article.id,
-                outlet=article.outlet,
+            if asserted_at.tzinfo is None:
+                asserted_at = asserted_at.replace(tzinfo=UTC)
+            history = self._history(topic.id, claim.key)
+            decision: Decision | None = None
+            if (claim.key, claim.source, value_text) not in previous_revision:
+                decision = classify(
+                    claim.source,
+                    claim.value,
+                    asserted_at,
+                    history,
+                    background=claim.background,
+                    article_id=article.id,
+                    outlet=article.outlet,
+                )
+            stale = decision is not None and decision.stale
+            background = claim.background or stale
+            history.add(
+                Statement(
+                    claim.source, claim.value, asserted_at, article.id, article.outlet, background
+                )
             )
-            claim_id = self._store_claim(
-                topic, article, claim, value_text, asserted_at, stale=decision.stale
+            records.append(
+                (
+                    self._claim_in(topic, article, claim, value_text, asserted_at, background),
+                    None
+                    if decision is None
+                    else self._event_in(topic, article, claim, value_text, decision),
+                )
             )
+            decided.append((claim, decision, asserted_at))
+        stored = self.repo.record_claims(records)
+        out: list[EventOutcome] = []
+        for (claim, decision, asserted_at), (record, event), (claim_id, event_id, queued) in zip(
+            decided, records, stored, strict=True
+        ):
+            self._histories[(topic.id, claim.key)].own.add(claim_id)
+            if decision is None or event is None or event_id is None:
+                continue
             out.append(
-                self._record_event(
-                    topic, article, claim, value_text, decision, claim_id, asserted_at
+                EventOutcome(
+                    event_id=event_id,
+                    topic_id=topic.id,
+                    topic_name=topic.name,
+                    article_url=article.url,
+                    outlet=article.outlet,
+                    kind=decision.kind,
+                    key=claim.key,
+                    key_label=claim.key_label,
+                    source=claim.source,
+                    value=record.value_text,
+                    previous_value=event.previous_value_text,
+                    evidence=claim.evidence,
+                    evidence_start=claim.start,
+                    evidence_end=claim.end,
+                    asserted_at=asserted_at,
+                    conflicts_with=decision.conflicts_with,
+                    note=event.note,
+                    alerts_queued=queued,
                 )
             )
         return out
 
-    def _store_claim(
+    def _claim_in(
         self,
         topic: Topic,
         article: Article,
         claim: ExtractedClaim,
         value_text: str,
         asserted_at: datetime,
-        *,
-        stale: bool = False,
-    ) -> int:
-        return self.repo.add_claim(
-            ClaimIn(
-                topic_id=topic.id,
-                article_id=article.id,
-                revision=article.revision,
-                key=claim.key,
-                key_label=claim.key_label,
-                source=claim.source,
-                source_detail=claim.source_detail,
-                value=claim.value.to_json(),
-                value_text=value_text,
-                evidence=claim.evidence,
-                evidence_start=claim.start,
-                evidence_end=claim.end,
-                asserted_at=asserted_at,
-                background=claim.background or stale,
-                outlet=article.outlet,
-                extractor=self.extractor.name,
-            )
+        background: bool,
+    ) -> ClaimIn:
+        return ClaimIn(
+            topic_id=topic.id,
+            article_id=article.id,
+            revision=article.revision,
+            key=claim.key,
+            key_label=claim.key_label,
+            source=claim.source,
+            source_detail=claim.source_detail,
+            value=claim.value.to_json(),
+            value_text=value_text,
+            evidence=claim.evidence,
+            evidence_start=claim.start,
+            evidence_end=claim.end,
+            asserted_at=asserted_at,
+            background=background,
+            outlet=article.outlet,
+            extractor=self.extractor.name,
         )
 
-    def _record_event(
+    def _event_in(
         self,
         topic: Topic,
         article: Article,
         claim: ExtractedClaim,
         value_text: str,
         decision: Decision,
-        claim_id: int,
-        asserted_at: datetime,
-    ) -> EventOutcome:
+    ) -> EventIn:
         previous = (
             decision.previous.display()
-            if decision.previous and decision.kind == ("changed")
+            if decision.previous is not None and decision.kind == "changed"
             else None
         )
         note = decision.note
         if decision.conflicts_with:
             note = "conflicts with " + ", ".join(decision.conflicts_with)
-        event = self.repo.add_event(
-            EventIn(
-                topic_id=topic.id,
-                article_id=article.id,
-                kind=decision.kind,
-                key=claim.key,
-                key_label=claim.key_label,
-                source=claim.source,
-                value_text=value_text,
-                previous_value_text=previous,
-                conflicts_with=decision.conflicts_with,
-                note=note,
-            ),
-            claim_id,
-        )
-        queued = self.repo.enqueue_alerts(event.id, topic.id) if decision.alerts else []
-        return EventOutcome(
-            event_id=event.id,
+        return EventIn(
             topic_id=topic.id,
-            topic_name=topic.name,
-            article_url=article.url,
-            outlet=article.outlet,
+            article_id=article.id,
             kind=decision.kind,
             key=claim.key,
             key_label=claim.key_label,
             source=claim.source,
-            value=value_text,
-            previous_value=previous,
-            evidence=claim.evidence,
-            evidence_start=claim.start,
-            evidence_end=claim.end,
-            asserted_at=asserted_at,
+            value_text=value_text,
+            previous_value_text=previous,
             conflicts_with=decision.conflicts_with,
             note=note,
-            alerts_queued=len(queued),
         )

@@ -40,6 +40,7 @@ ALERT_SENT = "sent"
 ALERT_DIGEST = "digest"
 ALERT_DIGESTED = "digested"
 ALERT_PARKED = "parked"
+ALERT_KINDS = frozenset({"new_claim", "new_source", "changed"})
 
 
 def content_hash(text: str) -> str:
@@ -536,23 +537,77 @@ class Repository:
 
     # -- claims and events ----------------------------------------------------------
 
-    def add_claim(self, claim: ClaimIn) -> int:
+    def key_statements(
+        self, topic_id: int, key: str, after_id: int = 0
+    ) -> list[tuple[int, str, dict[str, Any], datetime, int, str, bool]]:
+        """(id, source, value, asserted_at, article_id, outlet, background) of the claims
+        under a key with an id above ``after_id``: what detection needs, no more."""
         with self.session() as s:
-            row = Claim(**claim.__dict__)
-            s.add(row)
-            s.flush()
-            return row.id
-
-    def claim_history(self, topic_id: int, key: str) -> list[Claim]:
-        """Every claim under a key of a topic, oldest statement first."""
-        with self.session() as s:
-            return list(
-                s.scalars(
-                    select(Claim)
-                    .where(Claim.topic_id == topic_id, Claim.key == key)
-                    .order_by(Claim.asserted_at, Claim.id)
+            rows = s.execute(
+                select(
+                    Claim.id,
+                    Claim.source,
+                    Claim.value,
+                    Claim.asserted_at,
+                    Claim.article_id,
+                    Claim.outlet,
+                    Claim.background,
                 )
+                .where(Claim.topic_id == topic_id, Claim.key == key, Claim.id > after_id)
+                .order_by(Claim.id)
             )
+            return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def record_claims(
+        self, records: Sequence[tuple[ClaimIn, EventIn | None]]
+    ) -> list[tuple[int, int | None, int]]:
+        """Store an article's claims, their events and the outbox rows of alerting events
+        in one transaction; returns (claim id, event id, alerts queued) per record."""
+        out: list[tuple[int, int | None, int]] = []
+        subscriptions: dict[int, list[Subscription]] = {}
+        with self.session() as s:
+            for claim, event in records:
+                row = Claim(**claim.__dict__)
+                s.add(row)
+                s.flush()
+                if event is None:
+                    out.append((row.id, None, 0))
+                    continue
+                ev = ClaimEvent(
+                    topic_id=event.topic_id,
+                    claim_id=row.id,
+                    article_id=event.article_id,
+                    kind=event.kind,
+                    key=event.key,
+                    key_label=event.key_label,
+                    source=event.source,
+                    value_text=event.value_text,
+                    previous_value_text=event.previous_value_text,
+                    conflicts_with=list(event.conflicts_with),
+                    note=event.note,
+                )
+                s.add(ev)
+                s.flush()
+                queued = 0
+                if event.kind in ALERT_KINDS:
+                    if event.topic_id not in subscriptions:
+                        subscriptions[event.topic_id] = list(
+                            s.scalars(
+                                select(Subscription).where(Subscription.topic_id == event.topic_id)
+                            )
+                        )
+                    for sub in subscriptions[event.topic_id]:
+                        s.add(
+                            Alert(
+                                event_id=ev.id,
+                                subscription_id=sub.id,
+                                platform=sub.platform,
+                                status=ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
+                            )
+                        )
+                        queued += 1
+                out.append((row.id, ev.id, queued))
+        return out
 
     def claims_of_revision(self, topic_id: int, article_id: int, revision: int) -> list[Claim]:
         with self.session() as s:
@@ -565,25 +620,6 @@ class Repository:
                     )
                 )
             )
-
-    def add_event(self, event: EventIn, claim_id: int) -> ClaimEvent:
-        with self.session() as s:
-            row = ClaimEvent(
-                topic_id=event.topic_id,
-                claim_id=claim_id,
-                article_id=event.article_id,
-                kind=event.kind,
-                key=event.key,
-                key_label=event.key_label,
-                source=event.source,
-                value_text=event.value_text,
-                previous_value_text=event.previous_value_text,
-                conflicts_with=list(event.conflicts_with),
-                note=event.note,
-            )
-            s.add(row)
-            s.flush()
-            return row
 
     def events(self, topic_id: int, kinds: Iterable[str] | None = None) -> list[ClaimEvent]:
         stmt = select(ClaimEvent).where(ClaimEvent.topic_id == topic_id)
@@ -643,30 +679,6 @@ class Repository:
             )
 
     # -- outbox ---------------------------------------------------------------------
-
-    def enqueue_alerts(self, event_id: int, topic_id: int) -> list[int]:
-        """One outbox row per subscription of the topic; idempotent per (event, subscription)."""
-        created: list[int] = []
-        with self.session() as s:
-            subs = list(s.scalars(select(Subscription).where(Subscription.topic_id == topic_id)))
-            for sub in subs:
-                exists = s.scalar(
-                    select(Alert.id).where(
-                        Alert.event_id == event_id, Alert.subscription_id == sub.id
-                    )
-                )
-                if exists is not None:
-                    continue
-                alert = Alert(
-                    event_id=event_id,
-                    subscription_id=sub.id,
-                    platform=sub.platform,
-                    status=ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
-                )
-                s.add(alert)
-                s.flush()
-                created.append(alert.id)
-        return created
 
     def lease_due_alerts(
         self,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from storage.db import make_engine, upgrade
+from storage.models import Alert
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository
 from tests.conftest import T0
 
@@ -70,44 +73,47 @@ def _event(repo: Repository) -> tuple[int, int]:
     _sub, created = repo.subscribe(topic.id, "fake", "ws", "chan")
     assert created
     art = repo.store_article(ArticleIn(url="https://a.example/q", text="Agency says 40 dead."))
-    claim_id = repo.add_claim(
-        ClaimIn(
-            topic.id,
-            art.article_id,
-            1,
-            "deaths:count",
-            "deaths — count",
-            "Agency",
-            None,
-            {"kind": "figure", "number": 40.0, "qualifier": "exact"},
-            "40",
-            "Agency says 40",
-            0,
-            14,
-            T0,
-            False,
-            "Wire",
-        )
+    claim = ClaimIn(
+        topic.id,
+        art.article_id,
+        1,
+        "deaths:count",
+        "deaths — count",
+        "Agency",
+        None,
+        {"kind": "figure", "number": 40.0, "qualifier": "exact"},
+        "40",
+        "Agency says 40",
+        0,
+        14,
+        T0,
+        False,
+        "Wire",
     )
-    event = repo.add_event(
-        EventIn(
-            topic.id, art.article_id, "new_claim", "deaths:count", "deaths — count", "Agency", "40"
-        ),
-        claim_id,
+    event = EventIn(
+        topic.id, art.article_id, "new_claim", "deaths:count", "deaths — count", "Agency", "40"
     )
-    return event.id, topic.id
+    repeat = EventIn(
+        topic.id, art.article_id, "repeat", "deaths:count", "deaths — count", "Agency", "40"
+    )
+    [(claim_id, event_id, queued), (_, _, quiet)] = repo.record_claims(
+        [(claim, event), (claim, repeat)]
+    )
+    assert claim_id and event_id and (queued, quiet) == (1, 0)
+    return event_id, topic.id
 
 
 def test_outbox_rows_are_unique_per_event_and_subscription(repo: Repository) -> None:
-    event_id, topic_id = _event(repo)
-    assert len(repo.enqueue_alerts(event_id, topic_id)) == 1
-    assert repo.enqueue_alerts(event_id, topic_id) == []
+    event_id, _topic_id = _event(repo)
+    [alert] = repo.alerts()
+    assert alert.event_id == event_id and alert.status == "pending"
+    with pytest.raises(IntegrityError), repo.session() as s:
+        s.add(Alert(event_id=event_id, subscription_id=alert.subscription_id, platform="fake"))
     assert len(repo.alerts()) == 1
 
 
 def test_a_leased_alert_is_not_leased_again_until_the_lease_ends(repo: Repository) -> None:
-    event_id, topic_id = _event(repo)
-    repo.enqueue_alerts(event_id, topic_id)
+    _event(repo)
     now = datetime.now(UTC)
     first = repo.lease_due_alerts(["fake"], now, lease=timedelta(seconds=60))
     assert len(first) == 1 and first[0].source == "Agency" and first[0].value_text == "40"
@@ -119,8 +125,7 @@ def test_a_leased_alert_is_not_leased_again_until_the_lease_ends(repo: Repositor
 
 
 def test_paused_subscription_gets_nothing(repo: Repository) -> None:
-    event_id, topic_id = _event(repo)
-    repo.enqueue_alerts(event_id, topic_id)
+    _event_id, topic_id = _event(repo)
     sub = repo.subscriptions(topic_id=topic_id)[0]
     repo.pause_subscription(sub.id, "channel deleted")
     assert repo.lease_due_alerts(["fake"], datetime.now(UTC)) == []
