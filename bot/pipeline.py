@@ -22,7 +22,7 @@ from bot.claims.model import (
     Extractor,
 )
 from bot.detect import Decision, KeyHistory, Statement, classify
-from bot.topics import QueryError, parse_query
+from bot.topics import QueryError, haystack, parse_query
 from storage.models import Article, Topic
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
 
@@ -79,9 +79,13 @@ class IngestOutcome:
 
 @dataclass
 class _CachedHistory:
-    history: KeyHistory = field(default_factory=KeyHistory)
+    """A topic's claim history by key, the highest claim id read, and the ids this
+    process wrote itself (already in ``keys``, skipped when read back)."""
+
+    keys: dict[str, KeyHistory] = field(default_factory=dict)
     max_id: int = 0
     own: set[int] = field(default_factory=set)
+    fresh: bool = False
 
 
 def best_per_key_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
@@ -113,7 +117,7 @@ class Pipeline:
         self.extractor = extractor
         self.on_alerts = on_alerts
         self._lock = asyncio.Lock()
-        self._histories: dict[tuple[int, str], _CachedHistory] = {}
+        self._histories: dict[int, _CachedHistory] = {}
 
     def aliases_for(self, topic: Topic) -> dict[str, str]:
         """Workspace-wide aliases, overridden by the topic's own."""
@@ -154,13 +158,16 @@ class Pipeline:
             raise LookupError(f"no article {article_id}")
         events: list[EventOutcome] = []
         abstentions: list[tuple[str, str]] = []
+        folded: str | None = None
         for topic in topics if topics is not None else self.repo.list_topics():
             try:
                 query = parse_query(topic.query)
             except QueryError:
                 log.warning("topic %s has an unparseable query; skipped", topic.slug)
                 continue
-            if not query.matches(f"{article.title}\n{article.text}"):
+            if folded is None:
+                folded = haystack(f"{article.title}\n{article.text}")
+            if not query.matches_haystack(folded):
                 continue
             context = ExtractionContext(
                 topic_name=topic.name,
@@ -185,31 +192,37 @@ class Pipeline:
         return events, abstentions
 
     def _history(self, topic_id: int, key: str) -> KeyHistory:
-        """The key's history, loaded once and then extended with newer rows only."""
-        cache_key = (topic_id, key)
-        cached = self._histories.get(cache_key)
+        """The key's history: a topic's claims are loaded once, then only newer rows."""
+        cached = self._histories.get(topic_id)
         if cached is None:
-            cached = _CachedHistory()
-            self._histories[cache_key] = cached
-        for (
-            row_id,
-            source,
-            value,
-            asserted_at,
-            article_id,
-            outlet,
-            background,
-        ) in self.repo.key_statements(topic_id, key, cached.max_id):
-            cached.max_id = max(cached.max_id, row_id)
-            if row_id in cached.own:
-                cached.own.discard(row_id)
-                continue
-            cached.history.add(
-                Statement(
-                    source, ClaimValue.from_json(value), asserted_at, article_id, outlet, background
+            cached = self._histories[topic_id] = _CachedHistory()
+        if not cached.fresh:
+            for (
+                row_id,
+                row_key,
+                source,
+                value,
+                asserted_at,
+                article_id,
+                outlet,
+                background,
+            ) in self.repo.topic_statements(topic_id, cached.max_id):
+                cached.max_id = max(cached.max_id, row_id)
+                if row_id in cached.own:
+                    cached.own.discard(row_id)
+                    continue
+                cached.keys.setdefault(row_key, KeyHistory()).add(
+                    Statement(
+                        source,
+                        ClaimValue.from_json(value),
+                        asserted_at,
+                        article_id,
+                        outlet,
+                        background,
+                    )
                 )
-            )
-        return cached.history
+            cached.fresh = True
+        return cached.keys.setdefault(key, KeyHistory())
 
     def _record(
         self, topic: Topic, article: Article, claims: list[ExtractedClaim]
@@ -221,6 +234,8 @@ class Pipeline:
                 for c in self.repo.claims_of_revision(topic.id, article.id, article.revision - 1)
             }
         fallback_time = article.published_at or article.fetched_at or datetime.now(UTC)
+        if topic.id in self._histories:
+            self._histories[topic.id].fresh = False
         records: list[tuple[ClaimIn, EventIn | None]] = []
         decided: list[tuple[ExtractedClaim, Decision | None, datetime]] = []
         for claim in claims:
@@ -261,7 +276,7 @@ class Pipeline:
         for (claim, decision, asserted_at), (record, event), (claim_id, event_id, queued) in zip(
             decided, records, stored, strict=True
         ):
-            self._histories[(topic.id, claim.key)].own.add(claim_id)
+            self._histories[topic.id].own.add(claim_id)
             if decision is None or event is None or event_id is None:
                 continue
             out.append(

@@ -53,12 +53,19 @@ class QueryError(ValueError):
 
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'Zelenskyy’s Ñandú' -> 'zelenskyy’s nandu'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
+
+
+def haystack(text: str) -> str:
+    """The folded words of a text, space separated: what queries match against."""
+    return " ".join(words(text))
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,11 @@ class TopicQuery:
     root: Node
 
     def matches(self, text: str) -> bool:
-        return self.root.evaluate(" ".join(words(text)))
+        return self.root.evaluate(haystack(text))
+
+    def matches_haystack(self, folded: str) -> bool:
+        """Match against ``haystack(text)``, computed once for many topics."""
+        return self.root.evaluate(folded)
 
     @property
     def terms(self) -> list[str]:

@@ -537,15 +537,16 @@ class Repository:
 
     # -- claims and events ----------------------------------------------------------
 
-    def key_statements(
-        self, topic_id: int, key: str, after_id: int = 0
-    ) -> list[tuple[int, str, dict[str, Any], datetime, int, str, bool]]:
-        """(id, source, value, asserted_at, article_id, outlet, background) of the claims
-        under a key with an id above ``after_id``: what detection needs, no more."""
+    def topic_statements(
+        self, topic_id: int, after_id: int = 0
+    ) -> list[tuple[int, str, str, dict[str, Any], datetime, int, str, bool]]:
+        """(id, key, source, value, asserted_at, article_id, outlet, background) of a topic's
+        claims with an id above ``after_id``: what detection needs, no more."""
         with self.session() as s:
             rows = s.execute(
                 select(
                     Claim.id,
+                    Claim.key,
                     Claim.source,
                     Claim.value,
                     Claim.asserted_at,
@@ -553,7 +554,7 @@ class Repository:
                     Claim.outlet,
                     Claim.background,
                 )
-                .where(Claim.topic_id == topic_id, Claim.key == key, Claim.id > after_id)
+                .where(Claim.topic_id == topic_id, Claim.id > after_id)
                 .order_by(Claim.id)
             )
             return [tuple(r) for r in rows]  # type: ignore[misc]
