@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, delete, func, or_, select, update
+from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
@@ -563,52 +563,61 @@ class Repository:
         self, records: Sequence[tuple[ClaimIn, EventIn | None]]
     ) -> list[tuple[int, int | None, int]]:
         """Store an article's claims, their events and the outbox rows of alerting events
-        in one transaction; returns (claim id, event id, alerts queued) per record."""
-        out: list[tuple[int, int | None, int]] = []
-        subscriptions: dict[int, list[Subscription]] = {}
+        in one transaction (bulk inserts); returns (claim id, event id, alerts queued)."""
+        if not records:
+            return []
         with self.session() as s:
-            for claim, event in records:
-                row = Claim(**claim.__dict__)
-                s.add(row)
-                s.flush()
-                if event is None:
-                    out.append((row.id, None, 0))
-                    continue
-                ev = ClaimEvent(
-                    topic_id=event.topic_id,
-                    claim_id=row.id,
-                    article_id=event.article_id,
-                    kind=event.kind,
-                    key=event.key,
-                    key_label=event.key_label,
-                    source=event.source,
-                    value_text=event.value_text,
-                    previous_value_text=event.previous_value_text,
-                    conflicts_with=list(event.conflicts_with),
-                    note=event.note,
+            claim_ids = list(
+                s.scalars(
+                    insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
+                    [dict(claim.__dict__) for claim, _ in records],
                 )
-                s.add(ev)
-                s.flush()
-                queued = 0
-                if event.kind in ALERT_KINDS:
-                    if event.topic_id not in subscriptions:
-                        subscriptions[event.topic_id] = list(
-                            s.scalars(
-                                select(Subscription).where(Subscription.topic_id == event.topic_id)
-                            )
-                        )
-                    for sub in subscriptions[event.topic_id]:
-                        s.add(
-                            Alert(
-                                event_id=ev.id,
-                                subscription_id=sub.id,
-                                platform=sub.platform,
-                                status=ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
-                            )
-                        )
-                        queued += 1
-                out.append((row.id, ev.id, queued))
-        return out
+            )
+            with_event = [(cid, ev) for cid, (_, ev) in zip(claim_ids, records) if ev is not None]
+            event_ids: dict[int, int] = {}
+            if with_event:
+                ids = s.scalars(
+                    insert(ClaimEvent).returning(ClaimEvent.id, sort_by_parameter_order=True),
+                    [
+                        {
+                            "topic_id": ev.topic_id,
+                            "claim_id": cid,
+                            "article_id": ev.article_id,
+                            "kind": ev.kind,
+                            "key": ev.key,
+                            "key_label": ev.key_label,
+                            "source": ev.source,
+                            "value_text": ev.value_text,
+                            "previous_value_text": ev.previous_value_text,
+                            "conflicts_with": list(ev.conflicts_with),
+                            "note": ev.note,
+                        }
+                        for cid, ev in with_event
+                    ],
+                )
+                event_ids = dict(zip((cid for cid, _ in with_event), ids, strict=True))
+            alerting = [(cid, ev) for cid, ev in with_event if ev.kind in ALERT_KINDS]
+            queued: dict[int, int] = {}
+            if alerting:
+                subs = list(
+                    s.scalars(
+                        select(Subscription).where(Subscription.topic_id == alerting[0][1].topic_id)
+                    )
+                )
+                rows = [
+                    {
+                        "event_id": event_ids[cid],
+                        "subscription_id": sub.id,
+                        "platform": sub.platform,
+                        "status": ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
+                    }
+                    for cid, _ in alerting
+                    for sub in subs
+                ]
+                if rows:
+                    s.execute(insert(Alert), rows)
+                queued = {cid: len(subs) for cid, _ in alerting}
+        return [(cid, event_ids.get(cid), queued.get(cid, 0)) for cid in claim_ids]
 
     def claims_of_revision(self, topic_id: int, article_id: int, revision: int) -> list[Claim]:
         with self.session() as s:
