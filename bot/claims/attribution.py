@@ -116,6 +116,14 @@ def speaker_before(
         )
     ):
         before = before[:-1]  # "a source in eastern Russia said": the source speaks
+    if (
+        len(before) > 1
+        and before[-1].rank == 1
+        and not before[-1].is_person
+        and before[-2].rank >= 2
+        and re.fullmatch(r"[\s\w]{0,20}", text[before[-2].end : before[-1].start])
+    ):
+        before = before[:-1]  # "UN relief officials said": the UN speaks
     nearest = before[-1] if before else None
     bare = _bare_person(text, anchor)
     if bare is not None and _AFTER_PREPOSITION.search(text[: bare.start]):

@@ -205,3 +205,21 @@ def topic_classes(terms: frozenset[str]) -> frozenset[str]:
             if w in LOOKBACK_CLASS:
                 out.add(LOOKBACK_CLASS[w])
     return frozenset(out)
+
+
+# Classes that tend to be reported together: a quake story counting deaths also
+# counts the missing; a strike story counting strikers also counts jobs.
+_FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset(
+        "deaths injured missing casualties displaced hospitalised captured hostages "  # noqa: SIM905
+        "arrests buildings people".split()
+    ),
+    frozenset("troops deaths injured casualties captured missing".split()),  # noqa: SIM905
+    frozenset("jobs workers strikers protesters arrests".split()),  # noqa: SIM905
+    frozenset("cases hospitalised deaths people".split()),  # noqa: SIM905
+)
+
+
+def related(a: str, b: str) -> bool:
+    """True when two counted classes belong to one story family (or are equal)."""
+    return a == b or any(a in f and b in f for f in _FAMILIES)

@@ -25,6 +25,7 @@ from bot.claims.counted import (
     WORD_CLASS,
     class_of,
     plural_form,
+    related,
     topic_classes,
 )
 from bot.claims.dates import Timing, when_asserted
@@ -166,7 +167,7 @@ def counted_class(
                 noun = k
                 break
     back: str | None = None
-    for k in range(fig.first - 1, max(-1, fig.first - 9), -1):
+    for k in range(fig.first - 1, max(-1, fig.first - 15), -1):
         if tokens[k].text in _BREAK:
             break
         back = LOOKBACK_CLASS.get(tokens[k].lower)
@@ -305,7 +306,11 @@ class RuleExtractor:
                     if fig.qualifier is not Qualifier.EXACT or fig.low >= 10:
                         abstain(s, "cannot tell what the figure counts")
                     continue
-                if topic_re is not None and not (relevant or cls in t_classes or cls == dominant):
+                if topic_re is not None and not (
+                    relevant
+                    or cls in t_classes
+                    or (dominant is not None and related(cls, dominant))
+                ):
                     abstain(s, f"figure about {cls} unrelated to the topic")
                     continue
                 if claim_sources is None:

@@ -147,6 +147,8 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
                           "statistics bureau"),
     "parliament": ("parliament", "lawmakers"),
     "embassy": ("embassy",),
+    "governor": ("governor", "governor's office", "regional governor"),
+    "mayor": ("mayor", "mayor's office", "city hall"),
 }  # fmt: skip
 
 # Well-known people and institutions: form -> (source, detail).
