@@ -106,7 +106,7 @@ def speaker_before(
 ) -> Speaker | None:
     """The subject before a verb or stance cue at ``anchor``."""
     head = text[:anchor]
-    pron = _PRONOUN_BEFORE.search(head)
+    pron = _PRONOUN_BEFORE.search(head, max(0, anchor - 90))
     before = [m for m in mentions if m.end <= anchor]
     while (
         len(before) > 1
@@ -126,7 +126,7 @@ def speaker_before(
         before = before[:-1]  # "UN relief officials said": the UN speaks
     nearest = before[-1] if before else None
     bare = _bare_person(text, anchor)
-    if bare is not None and _AFTER_PREPOSITION.search(text[: bare.start]):
+    if bare is not None and _AFTER_PREPOSITION.search(text, max(0, bare.start - 30), bare.start):
         bare = None  # "reports of troops in Borduria have not been confirmed"
     if bare is not None and (nearest is None or bare.start >= nearest.end):
         gap_ok = _AUX_GAP.match(text[bare.end : anchor]) is not None

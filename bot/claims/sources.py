@@ -290,12 +290,10 @@ _INST_ALT = _alt(list(_INST_OF))
 
 _KNOWN_RE = re.compile(r"(?<![\w.])(?:" + _alt(list(_KNOWN)) + r")(?![\w])")
 # "Ukraine's military intelligence", "South Korean defense minister Kim", "Dutch intelligence"
-_COUNTRY_INST_RE = re.compile(
+_COUNTRY_BEFORE = re.compile(
     r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?:['’]s)?\s+"
-    r"(?P<mods>(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|"
-    r"security|new|regional|local|federal)\s+)*)"
-    r"(?P<inst>" + _INST_ALT + r")(?![\w])"
-    r"(?:,?\s+(?P<name>(?-i:" + _NAME + r"|[A-Z]{2,6}\b)))?",
+    r"(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|"
+    r"security|new|regional|local|federal)\s+)*$",
     re.IGNORECASE,
 )
 # "the country's health ministry", "Health Minister Ana Ruiz", "police"
@@ -426,13 +424,17 @@ def find_mentions(text: str) -> list[Mention]:
     for m in _KNOWN_RE.finditer(text):
         source, detail = _KNOWN[m.group()]
         found.append(Mention(m.start(), m.end(), source, detail, 4, detail is not None))
-    for m in _COUNTRY_INST_RE.finditer(text):
-        country = _COUNTRY_OF[m.group("country").lower()]
+    inst_matches = list(_INST_RE.finditer(text))
+    for m in inst_matches:
+        c = _COUNTRY_BEFORE.search(text, max(0, m.start() - 60), m.start())
+        if c is None:
+            continue
+        country = _COUNTRY_OF[c.group("country").lower()]
         inst = _inst_name(m.group("inst"))
         if country == "Ukraine" and inst == "intelligence":
             inst = "military intelligence"
         name = _clean_name(m.group("name"))
-        found.append(Mention(m.start(), m.end(), _join(country, inst), name, 3, name is not None))
+        found.append(Mention(c.start(), m.end(), _join(country, inst), name, 3, name is not None))
     for m in _TITLE_NAME_RE.finditer(text):
         name = _clean_name(m.group("name"))
         if not name:
@@ -446,7 +448,7 @@ def find_mentions(text: str) -> list[Mention]:
         org = _clean_name(m.group("org"))
         if org and len(org.split()) >= 2:
             found.append(Mention(m.start("org"), m.end(), org, None, 2))
-    for m in _INST_RE.finditer(text):
+    for m in inst_matches:
         inst = _inst_name(m.group("inst"))
         name = _clean_name(m.group("name"))
         found.append(Mention(m.start(), m.end(), _join(None, inst), name, 1, name is not None))
@@ -524,13 +526,17 @@ def canonical_source(name: str, aliases: Mapping[str, str] | None = None) -> tup
 
 def bare_name_before(text: str, end: int) -> tuple[int, str] | None:
     """A capitalised name ending right at ``end`` ("… Maria Lopez said"): (start, name)."""
-    m = re.search(r"(" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$", text[:end])
+    offset = max(0, end - 80)
+    m = _NAME_AT_END.search(text, offset, end)
     if not m:
         return None
     name = _clean_name(m.group(1))
     if not name:
         return None
     return m.start(1), name
+
+
+_NAME_AT_END = re.compile(r"(" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$")
 
 
 def is_country_word(word: str) -> bool:
