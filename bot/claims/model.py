@@ -102,6 +102,28 @@ class ClaimValue:
         b_lo, b_hi = other.interval
         return a_lo <= b_hi and b_lo <= a_hi
 
+    def restates(self, other: ClaimValue) -> bool:
+        """True when both give the same figure (qualifiers aside), stance or status.
+
+        Another source "giving the same figure" is corroboration; "at least 1,500"
+        and "about 3,000" overlap as intervals yet are different figures.
+        """
+        if self.kind != other.kind:
+            return False
+        if self.kind != "figure":
+            return self.agrees_with(other)
+        assert self.number is not None and other.number is not None
+
+        loose = Qualifier.ABOUT in (self.qualifier, other.qualifier)
+        tolerance = ABOUT_TOLERANCE if loose else 0.01
+
+        def close(a: float | None, b: float | None) -> bool:
+            if a is None or b is None:
+                return a is b
+            return abs(a - b) <= tolerance * max(abs(a), abs(b), 1.0)
+
+        return close(self.number, other.number) and close(self.number_high, other.number_high)
+
     def display(self) -> str:
         if self.kind == "stance":
             return str(self.stance)

@@ -1,0 +1,1 @@
+"""Platform adapters: Discord, Slack, the console, and a recording fake for tests."""

@@ -1,0 +1,102 @@
+"""The composition root: builds the store, pipeline, dispatcher, commands and scheduler.
+
+Nothing else constructs these; adapters get what they need from ``App``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.claims.model import Extractor
+from bot.commands import Commands
+from bot.config import Settings
+from bot.ingest.feeds import FeedPoller
+from bot.ingest.fetch import SafeFetcher
+from bot.ingest.revisions import RevisionChecker
+from bot.outbox import Dispatcher
+from bot.pipeline import Pipeline
+from bot.workspaces import Workspaces
+from storage.db import make_engine, upgrade
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+class Runnable(Protocol):
+    platform: str
+
+    def run(self) -> Awaitable[None]: ...
+
+
+def make_extractor(settings: Settings) -> Extractor:
+    from bot.claims.rules import RuleExtractor
+
+    rules = RuleExtractor()
+    if settings.extractor == "llm":
+        from bot.claims.llm import LLMExtractor
+
+        return LLMExtractor.from_settings(settings, fallback=rules)
+    return rules
+
+
+@dataclass
+class App:
+    settings: Settings
+    repo: Repository
+    pipeline: Pipeline
+    dispatcher: Dispatcher
+    commands: Commands
+    workspaces: Workspaces
+    fetcher: SafeFetcher
+    feeds: FeedPoller
+    revisions: RevisionChecker
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start_background(self) -> None:
+        """Start the dispatcher loop and the scheduler's periodic jobs."""
+        from bot.scheduler import build_scheduler
+
+        self.background.append(asyncio.create_task(self.dispatcher.run_forever()))
+        self.scheduler = build_scheduler(self)
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        sched = getattr(self, "scheduler", None)
+        if sched is not None and sched.running:
+            sched.shutdown(wait=False)
+        for task in self.background:
+            task.cancel()
+        for task in self.background:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.background.clear()
+        await self.fetcher.aclose()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    extractor: Extractor | None = None,
+    repo: Repository | None = None,
+) -> App:
+    if repo is None:
+        repo = Repository(make_engine(settings.database_url))
+    if migrate:
+        upgrade(repo.engine)
+    dispatcher = Dispatcher(
+        repo, max_attempts=settings.alert_max_attempts, sweep_s=settings.dispatch_sweep_s
+    )
+    pipeline = Pipeline(repo, extractor or make_extractor(settings), on_alerts=dispatcher.wake)
+    fetcher = SafeFetcher(settings)
+    revisions = RevisionChecker(repo, fetcher, settings, pipeline.ingest)
+    feeds = FeedPoller(repo, fetcher, settings, pipeline.ingest)
+    commands = Commands(repo, pipeline, settings, fetcher=fetcher, revisions=revisions)
+    return App(
+        settings, repo, pipeline, dispatcher, commands, Workspaces(repo), fetcher, feeds, revisions
+    )

@@ -1,0 +1,266 @@
+"""The ``claimwatch`` command line: run, ingest, replay, eval, topics, db upgrade."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot.config import Settings
+from bot.ingest.files import FileProblem, read_paths
+from bot.topics import QueryError, TopicFile, slugify
+from storage.repository import ArticleIn
+
+app = typer.Typer(help="Claimwatch: claim alerts for news topics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+REPLAY_PLATFORM = "replay"
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "apscheduler.executors.default",
+        "trafilatura",
+        "htmldate",
+        "discord.gateway",
+        "discord.client",
+    ):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@app.command()
+def run(
+    demo: Annotated[
+        bool | None, typer.Option(help="Load the demo topic and articles (default: on).")
+    ] = None,
+) -> None:
+    """Run the bot: console adapter, plus Discord/Slack when their tokens are set."""
+    from bot.runner import run_bot
+
+    settings = Settings()
+    if demo is not None:
+        settings.demo = demo
+    _setup_logging(settings)
+    try:
+        asyncio.run(run_bot(settings))
+    except KeyboardInterrupt:
+        err.print("Stopped.")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply database migrations (CLAIMWATCH_DATABASE_URL)."""
+    from storage.db import upgrade
+
+    settings = Settings()
+    upgrade(settings.database_url, revision)
+    out.print(f"Database at {revision}.")
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
+) -> None:
+    """Store articles from files (JSONL, .txt, .html, RSS/Atom) or URLs and detect claims.
+
+    Alerts are queued for subscribed channels; the running bot delivers them.
+    """
+    from bot.app import build_app
+
+    settings = Settings()
+    _setup_logging(settings)
+    application = build_app(settings)
+    problems: list[str] = []
+    counts = {"new": 0, "revision": 0, "duplicate": 0, "alerts": 0}
+
+    async def go() -> None:
+        items: list[ArticleIn] = []
+        for item in read_paths([Path(p) for p in paths if not _is_url(p)]):
+            if isinstance(item, FileProblem):
+                problems.append(str(item))
+            else:
+                items.append(item)
+        urls = [p for p in paths if _is_url(p)]
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("Ingesting", total=len(items) + len(urls))
+            for url in urls:
+                try:
+                    items.append(await _fetch(application, url))
+                except Exception as exc:
+                    problems.append(f"{url}: {exc}")
+                progress.advance(task)
+            items.sort(key=lambda a: a.published_at or datetime.min.replace(tzinfo=UTC))
+            for item in items:
+                try:
+                    outcome = await application.pipeline.ingest(item)
+                except Exception as exc:
+                    logging.getLogger(__name__).exception("ingest of %s failed", item.url)
+                    problems.append(f"{item.url}: {exc}")
+                else:
+                    counts[outcome.stored.status] += 1
+                    counts["alerts"] += len(outcome.alerts)
+                progress.advance(task)
+        await application.stop()
+
+    asyncio.run(go())
+    for p in problems:
+        err.print(f"[red]✗[/red] {p}")
+    out.print(
+        f"{counts['new']} new, {counts['revision']} revised, {counts['duplicate']} already known;"
+        f" {counts['alerts']} alert event(s) queued; {len(problems)} problem(s)."
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
+async def _fetch(application: object, url: str) -> ArticleIn:
+    from bot.ingest.pages import fetch_article
+
+    fetcher = application.commands.fetcher  # type: ignore[attr-defined]
+    return await fetch_article(url, fetcher, user_submitted=False)
+
+
+def load_articles(path: Path) -> tuple[list[ArticleIn], list[str]]:
+    items: list[ArticleIn] = []
+    problems: list[str] = []
+    for item in read_paths([path]):
+        if isinstance(item, FileProblem):
+            problems.append(str(item))
+        else:
+            items.append(item)
+    items.sort(key=lambda a: a.published_at or datetime.min.replace(tzinfo=UTC))
+    return items, problems
+
+
+def replay_events(
+    articles: list[ArticleIn], topic: TopicFile, settings: Settings, debug: bool = False
+) -> list[dict[str, object]]:
+    """The live pipeline over a throwaway store, in publication order."""
+    from bot.app import build_app
+
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="claimwatch-replay-") as tmp:
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{tmp}/replay.db"})
+        application = build_app(settings)
+        repo = application.repo
+        t = repo.add_topic(REPLAY_PLATFORM, "replay", topic.name, slugify(topic.name), topic.query)
+        for alias, canonical in topic.aliases.items():
+            repo.add_alias(t.id, alias, canonical)
+        for item in articles:
+            outcome = application.pipeline.ingest_sync(item)
+            for event in outcome.events:
+                row = event.replay_json()
+                if debug:
+                    row["asserted_at"] = event.asserted_at.isoformat()
+                    row["note"] = event.note
+                rows.append(row)
+            if debug:
+                for sentence, reason in outcome.abstentions:
+                    rows.append(
+                        {"article_url": item.url, "abstained": reason, "sentence": sentence}
+                    )
+        repo.dispose()
+    return rows
+
+
+@app.command()
+def replay(
+    articles: Annotated[
+        Path, typer.Argument(help="Article JSONL (url, title, outlet, published, text).")
+    ],
+    topic: Annotated[Path, typer.Option("--topic", help="Topic TOML (name, query, [aliases]).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per event.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Also show abstentions and dates.")
+    ] = False,
+) -> None:
+    """Run the full pipeline on a throwaway store and print every event."""
+    settings = Settings()
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    try:
+        topic_file = TopicFile.load(topic)
+    except (OSError, ValueError, QueryError) as exc:
+        err.print(f"[red]Topic file {topic}: {exc}[/red]")
+        raise typer.Exit(2) from None
+    if not articles.exists():
+        err.print(f"[red]{articles}: no such file[/red]")
+        raise typer.Exit(2)
+    items, problems = load_articles(articles)
+    for p in problems:
+        err.print(f"[red]✗[/red] {p}")
+    rows = replay_events(items, topic_file, settings, debug=debug)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    current = None
+    for row in rows:
+        if row.get("article_url") != current:
+            current = row.get("article_url")
+            out.rule(str(current))
+        if "abstained" in row:
+            out.print(f"  [dim]abstained ({row['abstained']}): {row['sentence']}[/dim]")
+            continue
+        kind = str(row["kind"])
+        style = {"new_claim": "green", "new_source": "cyan", "changed": "yellow"}.get(kind, "dim")
+        was = f" (was {row['previous_value']})" if row.get("previous_value") else ""
+        out.print(
+            f"  [{style}]{kind:<10}[/{style}] {row['key']} · {row['source']}: "
+            f"[bold]{row['value']}[/bold]{was}"
+        )
+        out.print(f"             [dim]“{row['evidence']}”[/dim]")
+
+
+@app.command()
+def topics() -> None:
+    """List tracked topics in every workspace, with their subscriptions."""
+    from storage.db import make_engine, upgrade
+    from storage.repository import Repository
+
+    settings = Settings()
+    repo = Repository(make_engine(settings.database_url))
+    upgrade(repo.engine)
+    subs = repo.subscriptions()
+    for t in repo.list_topics():
+        channels = [
+            f"{s.platform}:{s.channel_id} ({s.mode}{', paused' if s.paused else ''})"
+            for s in subs
+            if s.topic_id == t.id
+        ]
+        out.print(f"[bold]{t.slug}[/bold] [{t.platform}/{t.workspace_id}] {t.name}")
+        out.print(f"    query: {t.query}")
+        out.print(f"    channels: {', '.join(channels) or '—'}")
+    repo.dispose()
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()

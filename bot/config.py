@@ -1,0 +1,97 @@
+"""Settings from the environment (prefix ``CLAIMWATCH_``) plus the platforms' own token names."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Secrets are ``SecretStr`` so they never print."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMWATCH_", extra="ignore")
+
+    database_url: str = "sqlite:///./claimwatch.db"
+    log_level: str = "INFO"
+    demo: bool = Field(default=True, description="load the demo topic and articles at start")
+    console: bool = Field(default=True, description="run the console adapter")
+
+    poll_interval_s: int = Field(default=600, ge=60)
+    feed_max_failures: int = Field(default=8, ge=1)
+    feed_backoff_base_s: int = 300
+    feed_backoff_cap_s: int = 6 * 3600
+    dispatch_sweep_s: float = 5.0
+    alert_max_attempts: int = 8
+    digest_interval_s: int = Field(default=3600, ge=60)
+
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    fetch_timeout_s: float = 15.0
+    fetch_max_redirects: int = 5
+    respect_robots: bool = True
+    user_agent: str = "Claimwatch/0.1 (+{contact})"
+    contact_url: str = "https://github.com/claimwatch/claimwatch"
+
+    extractor: str = Field(default="rules", description="rules or llm")
+    llm_base_url: str = "http://127.0.0.1:11434/v1"
+    llm_model: str = "llama3.1"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 60.0
+
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "CLAIMWATCH_DISCORD_TOKEN")
+    )
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    discord_shards: int | None = None
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "CLAIMWATCH_SLACK_BOT_TOKEN"),
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "CLAIMWATCH_SLACK_APP_TOKEN"),
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "CLAIMWATCH_SLACK_SIGNING_SECRET"),
+    )
+    slack_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_ID", "CLAIMWATCH_SLACK_CLIENT_ID"),
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "CLAIMWATCH_SLACK_CLIENT_SECRET"),
+    )
+    slack_api_url: str | None = None
+    slack_port: int = 3000
+    slack_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("fetch_allow_hosts", "slack_admins", mode="before")
+    @classmethod
+    def _split_words(cls, v: object) -> object:
+        if isinstance(v, str) and not v.strip().startswith("["):
+            return [p.strip() for p in v.replace(";", ",").split(",") if p.strip()]
+        return v
+
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, v: object) -> object:
+        if isinstance(v, str) and not v.strip().startswith("["):
+            return [int(p) for p in v.replace(";", ",").split(",") if p.strip()]
+        if isinstance(v, int):
+            return [v]
+        return v
+
+    @property
+    def http_user_agent(self) -> str:
+        return self.user_agent.format(contact=self.contact_url)
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

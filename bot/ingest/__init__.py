@@ -1,0 +1,1 @@
+"""Getting articles in: files, feeds, pages and chat submissions."""

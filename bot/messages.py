@@ -1,0 +1,181 @@
+"""Typed messages between the core and the platform adapters.
+
+Inbound: ``CommandRequest`` (who asked what, where). Outbound: ``Reply`` (a
+command's answer), ``AlertMessage`` / ``DigestMessage`` / ``NoticeMessage``
+(things the dispatcher posts). Adapters implement ``Sender`` and render these;
+they never see the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+EVENT_TITLES = {
+    "new_claim": "New claim",
+    "new_source": "New source",
+    "changed": "Changed",
+    "repeat": "Repeat",
+}
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """A slash command as the core sees it, whatever platform it came from."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    user_id: str
+    is_admin: bool = False
+    user_name: str = ""
+    raw: Any = None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    content_type: str = "image/png"
+
+
+@dataclass
+class Reply:
+    """What a command answers; adapters render it as embed, blocks or text."""
+
+    text: str
+    title: str | None = None
+    fields: list[Field] = field(default_factory=list)
+    table_headers: Sequence[str] = ()
+    table_rows: list[Sequence[str]] = field(default_factory=list)
+    attachment: Attachment | None = None
+    ephemeral: bool = False
+    error: bool = False
+
+    @classmethod
+    def fail(cls, text: str) -> Reply:
+        return cls(text=text, ephemeral=True, error=True)
+
+    def as_text(self) -> str:
+        """Plain-text rendering used by the console and as a fallback everywhere."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(self.title)
+        if self.text:
+            parts.append(self.text)
+        for f in self.fields:
+            parts.append(f"{f.name}: {f.value}")
+        if self.table_rows:
+            widths = [len(h) for h in self.table_headers]
+            for row in self.table_rows:
+                for i, cell in enumerate(row):
+                    if i < len(widths):
+                        widths[i] = max(widths[i], len(cell))
+                    else:
+                        widths.append(len(cell))
+            if self.table_headers:
+                parts.append("  ".join(h.ljust(w) for h, w in zip(self.table_headers, widths)))
+            for row in self.table_rows:
+                parts.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        if self.attachment:
+            parts.append(f"[attachment {self.attachment.filename}]")
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """One claim event for one channel."""
+
+    alert_id: int
+    kind: str
+    platform: str
+    workspace_id: str
+    channel_id: str
+    topic_name: str
+    topic_slug: str
+    key: str
+    key_label: str
+    source: str
+    value: str
+    previous_value: str | None
+    evidence: str
+    outlet: str
+    url: str
+    corroboration: int
+    source_detail: str | None = None
+    conflicts_with: Sequence[str] = ()
+    note: str | None = None
+    title: str = ""
+    published_at: datetime | None = None
+    asserted_at: datetime | None = None
+
+    @property
+    def headline(self) -> str:
+        return f"{EVENT_TITLES.get(self.kind, self.kind)} · {self.key_label}"
+
+    @property
+    def value_line(self) -> str:
+        if self.kind == "changed" and self.previous_value:
+            return f"{self.previous_value} → {self.value}"
+        return self.value
+
+    @property
+    def source_line(self) -> str:
+        if self.source_detail and self.source_detail.lower() not in self.source.lower():
+            return f"{self.source} ({self.source_detail})"
+        return self.source
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    """Several alerts of one subscription, posted as one message."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    topic_name: str
+    topic_slug: str
+    alerts: Sequence[AlertMessage]
+
+
+@dataclass(frozen=True)
+class NoticeMessage:
+    """A plain operational message to a channel (a feed was disabled, …)."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    text: str
+
+
+class DeliveryError(Exception):
+    """A send failed. ``pause`` stops the subscription (channel gone, no permission);
+    ``retry_after`` asks to try again later without counting an attempt (rate limit)."""
+
+    def __init__(
+        self, message: str, *, pause: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.pause = pause
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    """What a platform adapter offers the dispatcher."""
+
+    platform: str
+
+    async def send_alert(self, alert: AlertMessage) -> str | None: ...
+
+    async def send_digest(self, digest: DigestMessage) -> str | None: ...
+
+    async def send_notice(self, notice: NoticeMessage) -> str | None: ...

@@ -1,0 +1,247 @@
+"""The dispatcher: delivers due outbox rows through the adapter of their platform.
+
+Delivery is at least once to the adapter and idempotent per (event,
+subscription): a row is leased before sending and marked sent after, so two
+dispatchers or two runs never send a row twice, and a crash leaves the row to
+be retried once its lease runs out. New alerts wake the dispatcher at once; a
+periodic sweep is the safety net.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.messages import (
+    AlertMessage,
+    DeliveryError,
+    DigestMessage,
+    NoticeMessage,
+    Sender,
+)
+from storage.repository import AlertJob, Repository
+
+log = logging.getLogger(__name__)
+
+RETRY_BASE_S = 10.0
+RETRY_CAP_S = 3600.0
+
+
+def alert_message(job: AlertJob) -> AlertMessage:
+    return AlertMessage(
+        alert_id=job.alert_id,
+        kind=job.kind,
+        platform=job.platform,
+        workspace_id=job.workspace_id,
+        channel_id=job.channel_id,
+        topic_name=job.topic_name,
+        topic_slug=job.topic_slug,
+        key=job.key,
+        key_label=job.key_label,
+        source=job.source,
+        value=job.value_text,
+        previous_value=job.previous_value_text,
+        evidence=job.evidence,
+        outlet=job.outlet,
+        url=job.url,
+        corroboration=job.corroboration,
+        source_detail=job.source_detail,
+        conflicts_with=tuple(job.conflicts_with),
+        note=job.note,
+        title=job.title,
+        published_at=job.published_at,
+        asserted_at=job.asserted_at,
+    )
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    failed: int = 0
+    paused: int = 0
+    deferred: int = 0
+    digests: int = 0
+    notices: int = 0
+
+    def __add__(self, other: DispatchReport) -> DispatchReport:
+        return DispatchReport(
+            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
+        )
+
+
+class Dispatcher:
+    """Sends due alerts, digests and notices for the platforms it has senders for."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        senders: Mapping[str, Sender] | None = None,
+        *,
+        max_attempts: int = 8,
+        sweep_s: float = 5.0,
+    ) -> None:
+        self.repo = repo
+        self.senders: dict[str, Sender] = dict(senders or {})
+        self.max_attempts = max_attempts
+        self.sweep_s = sweep_s
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._run_lock = asyncio.Lock()
+
+    def add_sender(self, sender: Sender) -> None:
+        self.senders[sender.platform] = sender
+
+    def wake(self) -> None:
+        """Ask for a run now; callable from any thread."""
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:
+                self._wake.set()
+            else:
+                loop.call_soon_threadsafe(self._wake.set)
+        else:
+            self._wake.set()
+
+    async def run_forever(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("dispatcher run failed; retrying at the next sweep")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.sweep_s)
+            self._wake.clear()
+
+    async def run_once(self, now: datetime | None = None) -> DispatchReport:
+        """One pass: due instant alerts, then due digests, then notices."""
+        async with self._run_lock:
+            report = await self._send_alerts(now)
+            report = report + await self._send_digests(now)
+            report = report + await self._send_notices()
+            return report
+
+    async def _send_alerts(self, now: datetime | None) -> DispatchReport:
+        report = DispatchReport()
+        if not self.senders:
+            return report
+        while True:
+            moment = now or datetime.now(UTC)
+            jobs = await asyncio.to_thread(
+                self.repo.lease_due_alerts, list(self.senders), moment, 50
+            )
+            if not jobs:
+                return report
+            for job in jobs:
+                await self._deliver(job, report)
+            if now is not None and len(jobs) < 50:
+                return report
+
+    async def _deliver(self, job: AlertJob, report: DispatchReport) -> None:
+        sender = self.senders[job.platform]
+        try:
+            message_id = await sender.send_alert(alert_message(job))
+        except DeliveryError as exc:
+            await self._failed(job.alert_id, job.subscription_id, job.attempts, exc, report)
+            return
+        except Exception as exc:
+            log.exception("alert %s to %s/%s failed", job.alert_id, job.platform, job.channel_id)
+            await self._failed(
+                job.alert_id, job.subscription_id, job.attempts, DeliveryError(str(exc)), report
+            )
+            return
+        if await asyncio.to_thread(self.repo.mark_alert_sent, job.alert_id, message_id):
+            report.sent += 1
+
+    async def _failed(
+        self,
+        alert_id: int,
+        subscription_id: int,
+        attempts: int,
+        exc: DeliveryError,
+        report: DispatchReport,
+    ) -> None:
+        now = datetime.now(UTC)
+        if exc.retry_after is not None:
+            report.deferred += 1
+            await asyncio.to_thread(
+                self.repo.release_alert, alert_id, now + timedelta(seconds=exc.retry_after)
+            )
+            return
+        if exc.pause:
+            report.paused += 1
+            log.warning("pausing subscription %s: %s", subscription_id, exc)
+            await asyncio.to_thread(self.repo.pause_subscription, subscription_id, str(exc))
+            await asyncio.to_thread(self.repo.mark_alert_failed, alert_id, str(exc), now)
+            return
+        report.failed += 1
+        park = attempts + 1 >= self.max_attempts
+        delay = min(RETRY_CAP_S, RETRY_BASE_S * 2**attempts)
+        await asyncio.to_thread(
+            self.repo.mark_alert_failed,
+            alert_id,
+            str(exc),
+            now + timedelta(seconds=delay),
+            park,
+        )
+
+    async def _send_digests(self, now: datetime | None) -> DispatchReport:
+        report = DispatchReport()
+        moment = now or datetime.now(UTC)
+        subs = await asyncio.to_thread(self.repo.due_digests, list(self.senders), moment)
+        for sub in subs:
+            jobs = await asyncio.to_thread(self.repo.lease_digest_alerts, sub.id, moment)
+            if not jobs:
+                await asyncio.to_thread(self.repo.complete_digest, sub.id, [], None)
+                continue
+            digest = DigestMessage(
+                platform=sub.platform,
+                workspace_id=sub.workspace_id,
+                channel_id=sub.channel_id,
+                topic_name=sub.topic.name,
+                topic_slug=sub.topic.slug,
+                alerts=[alert_message(j) for j in jobs],
+            )
+            try:
+                message_id = await self.senders[sub.platform].send_digest(digest)
+            except DeliveryError as exc:
+                if exc.pause:
+                    await asyncio.to_thread(self.repo.pause_subscription, sub.id, str(exc))
+                    report.paused += 1
+                else:
+                    report.failed += 1
+                continue
+            except Exception:
+                log.exception("digest for subscription %s failed", sub.id)
+                report.failed += 1
+                continue
+            await asyncio.to_thread(
+                self.repo.complete_digest, sub.id, [j.alert_id for j in jobs], message_id
+            )
+            report.digests += 1
+        return report
+
+    async def _send_notices(self) -> DispatchReport:
+        report = DispatchReport()
+        notices = await asyncio.to_thread(self.repo.pending_notices, list(self.senders))
+        for n in notices:
+            try:
+                await self.senders[n.platform].send_notice(
+                    NoticeMessage(n.platform, n.workspace_id, n.channel_id, n.text)
+                )
+            except Exception as exc:
+                log.warning("notice %s failed: %s", n.id, exc)
+                status = "failed" if n.attempts + 1 >= 3 else "pending"
+                await asyncio.to_thread(self.repo.mark_notice, n.id, status)
+                continue
+            await asyncio.to_thread(self.repo.mark_notice, n.id, "sent")
+            report.notices += 1
+        return report

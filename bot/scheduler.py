@@ -1,0 +1,49 @@
+"""APScheduler jobs. The scheduler only ticks: what is due lives in database rows
+(outbox alerts, feeds' next poll, articles' next re-check) taken with a lease, so
+several processes can share the work."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+FEED_TICK_S = 20
+REVISION_TICK_S = 60
+
+
+def build_scheduler(app: App) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        app.dispatcher.wake,
+        "interval",
+        seconds=app.settings.dispatch_sweep_s,
+        id="dispatch-sweep",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        app.feeds.poll_due,
+        "interval",
+        seconds=FEED_TICK_S,
+        id="poll-feeds",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        app.revisions.check_due,
+        "interval",
+        seconds=REVISION_TICK_S,
+        id="recheck-articles",
+        max_instances=1,
+        coalesce=True,
+    )
+    return scheduler

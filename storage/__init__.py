@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the repository that holds every query, migrations."""

@@ -1,0 +1,127 @@
+"""Storage on SQLite and PostgreSQL: migrations, dedupe, revisions, the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import inspect, text
+
+from storage.db import make_engine, upgrade
+from storage.repository import ArticleIn, ClaimIn, EventIn, Repository
+from tests.conftest import T0
+
+
+def test_migrations_create_every_table(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    names = set(inspect(engine).get_table_names())
+    assert {
+        "articles",
+        "article_revisions",
+        "topics",
+        "subscriptions",
+        "claims",
+        "claim_events",
+        "alerts",
+        "audit_log",
+        "feeds",
+        "source_aliases",
+        "workspaces",
+        "notices",
+    } <= names
+    with engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+    upgrade(db_url)  # a second upgrade is a no-op
+    engine.dispose()
+
+
+def test_sqlite_uses_wal_and_foreign_keys(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/x.db")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_same_url_new_text_is_a_revision_and_same_text_a_duplicate(repo: Repository) -> None:
+    first = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 10 died."))
+    again = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 10 died."))
+    edited = repo.store_article(
+        ArticleIn(url="https://a.example/1", text="Officials said 12 died.")
+    )
+    assert (first.status, again.status, edited.status) == ("new", "duplicate", "revision")
+    assert edited.article_id == first.article_id and edited.revision == 2
+    revisions = repo.article_revisions(first.article_id)
+    assert [r.text for r in revisions] == ["Officials said 10 died.", "Officials said 12 died."]
+    assert repo.count_articles() == 1
+
+
+def test_same_text_under_another_url_is_a_duplicate(repo: Repository) -> None:
+    a = repo.store_article(ArticleIn(url="https://a.example/1", text="The toll rose to 40 people."))
+    b = repo.store_article(
+        ArticleIn(url="https://b.example/copy", text="The  toll rose to 40 PEOPLE.")
+    )
+    assert b.status == "duplicate" and b.duplicate_of == a.article_id
+    assert repo.count_articles() == 1
+
+
+def _event(repo: Repository) -> tuple[int, int]:
+    topic = repo.add_topic("fake", "ws", "Quake", "quake", "quake")
+    _sub, created = repo.subscribe(topic.id, "fake", "ws", "chan")
+    assert created
+    art = repo.store_article(ArticleIn(url="https://a.example/q", text="Agency says 40 dead."))
+    claim_id = repo.add_claim(
+        ClaimIn(
+            topic.id,
+            art.article_id,
+            1,
+            "deaths:count",
+            "deaths — count",
+            "Agency",
+            None,
+            {"kind": "figure", "number": 40.0, "qualifier": "exact"},
+            "40",
+            "Agency says 40",
+            0,
+            14,
+            T0,
+            False,
+            "Wire",
+        )
+    )
+    event = repo.add_event(
+        EventIn(
+            topic.id, art.article_id, "new_claim", "deaths:count", "deaths — count", "Agency", "40"
+        ),
+        claim_id,
+    )
+    return event.id, topic.id
+
+
+def test_outbox_rows_are_unique_per_event_and_subscription(repo: Repository) -> None:
+    event_id, topic_id = _event(repo)
+    assert len(repo.enqueue_alerts(event_id, topic_id)) == 1
+    assert repo.enqueue_alerts(event_id, topic_id) == []
+    assert len(repo.alerts()) == 1
+
+
+def test_a_leased_alert_is_not_leased_again_until_the_lease_ends(repo: Repository) -> None:
+    event_id, topic_id = _event(repo)
+    repo.enqueue_alerts(event_id, topic_id)
+    now = datetime.now(UTC)
+    first = repo.lease_due_alerts(["fake"], now, lease=timedelta(seconds=60))
+    assert len(first) == 1 and first[0].source == "Agency" and first[0].value_text == "40"
+    assert repo.lease_due_alerts(["fake"], now) == []
+    assert len(repo.lease_due_alerts(["fake"], now + timedelta(seconds=61))) == 1
+    assert repo.mark_alert_sent(first[0].alert_id, "m1") is True
+    assert repo.mark_alert_sent(first[0].alert_id, "m1") is False
+    assert repo.lease_due_alerts(["fake"], now + timedelta(hours=1)) == []
+
+
+def test_paused_subscription_gets_nothing(repo: Repository) -> None:
+    event_id, topic_id = _event(repo)
+    repo.enqueue_alerts(event_id, topic_id)
+    sub = repo.subscriptions(topic_id=topic_id)[0]
+    repo.pause_subscription(sub.id, "channel deleted")
+    assert repo.lease_due_alerts(["fake"], datetime.now(UTC)) == []
+    assert repo.subscriptions(topic_id=topic_id)[0].pause_reason == "channel deleted"
