@@ -240,6 +240,126 @@ def replay(
         out.print(f"             [dim]“{row['evidence']}”[/dim]")
 
 
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+def _print_eval(results: list[object], show_errors: bool, limit: int) -> None:
+    from rich.table import Table
+
+    from bot.evaluate import Metrics, StoryResult, overall, show_value
+
+    rows: list[tuple[str, Metrics]] = [
+        (r.story.name, r.metrics) for r in results if isinstance(r, StoryResult)
+    ]
+    if len(rows) > 1:
+        rows.append(("overall", overall([r for r in results if isinstance(r, StoryResult)])))
+    events = Table(title="Alert events (new_claim, new_source, changed) vs labels")
+    for col in ("story", "pred", "gold", "P", "R", "F1", "P kind", "R kind", "leaked rep."):
+        events.add_column(col, justify="left" if col == "story" else "right", no_wrap=True)
+    slots = Table(title="Slot accuracy over matched pairs")
+    for col in ("story", "pairs", "src exact", "src lenient", "value", "kind", "key ~"):
+        slots.add_column(col, justify="left" if col == "story" else "right", no_wrap=True)
+    for name, m in rows:
+        label = f"[bold]{name}[/bold]" if name == "overall" else name
+        events.add_row(
+            label,
+            str(m.predicted_alerts),
+            str(m.alert_labels),
+            _pct(m.precision),
+            _pct(m.recall),
+            _pct(m.f1),
+            _pct(m.precision_kind_exact),
+            _pct(m.recall_kind_exact),
+            f"{m.repeats_leaked} ({_pct(m.repeat_leak_share)})",
+        )
+        acc = m.as_dict()["slot_accuracy"]
+        slots.add_row(
+            label,
+            str(m.pairs),
+            *(
+                _pct(acc[k])
+                for k in ("source_exact", "source_lenient", "value", "kind", "key_lenient")
+            ),
+        )
+    out.print(events)
+    out.print(slots)
+    if not show_errors:
+        return
+    for r in results:
+        if not isinstance(r, StoryResult):
+            continue
+        out.rule(f"{r.story.name}: {len(r.errors.false_positives)} false positive(s)")
+        for p, g in r.errors.false_positives[:limit]:
+            why = f" [dim](label says {g.kind})[/dim]" if g is not None else ""
+            out.print(
+                f"  [red]FP[/red] {p.kind} · {p.key} · {p.source}: "
+                f"[bold]{show_value(p.value)}[/bold]{why}  [dim]{p.article_url}[/dim]"
+            )
+            out.print(f"       [dim]“{p.evidence}”[/dim]")
+        out.rule(f"{r.story.name}: {len(r.errors.misses)} miss(es)")
+        for g, p in r.errors.misses[:limit]:
+            why = f" [dim](predicted {p.kind} from {p.source})[/dim]" if p is not None else ""
+            out.print(
+                f"  [yellow]MISS[/yellow] {g.kind} · {g.key} · {g.source}: "
+                f"[bold]{show_value(g.value)}[/bold]{why}  [dim]{g.article_url}[/dim]"
+            )
+            out.print(f"       [dim]“{g.evidence}”[/dim]")
+
+
+@app.command("eval")
+def eval_command(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A story folder, or a folder of them (articles.jsonl, labels.jsonl, topic.toml)."
+        ),
+    ] = None,
+    articles: Annotated[Path | None, typer.Option(help="Article JSONL.")] = None,
+    labels: Annotated[Path | None, typer.Option(help="Gold labels JSONL.")] = None,
+    topic: Annotated[Path | None, typer.Option(help="Topic TOML.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    show_errors: Annotated[
+        bool, typer.Option("--show-errors", help="List false positives and misses.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many errors of each sort.")] = 50,
+) -> None:
+    """Replay labelled stories and score the events: precision, recall, leaks, slots."""
+    from bot.evaluate import Story, evaluate_story, report_json, stories_in
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if folder is not None:
+        if not folder.is_dir():
+            err.print(f"[red]{folder}: not a folder[/red]")
+            raise typer.Exit(2)
+        stories = stories_in(folder)
+        if not stories:
+            err.print(f"[red]{folder}: no articles.jsonl + labels.jsonl + topic.toml found[/red]")
+            raise typer.Exit(2)
+    elif articles and labels and topic:
+        for p in (articles, labels, topic):
+            if not p.is_file():
+                err.print(f"[red]{p}: no such file[/red]")
+                raise typer.Exit(2)
+        name = articles.parent.name if articles.name == "articles.jsonl" else articles.stem
+        stories = [Story(name, articles, labels, topic)]
+    else:
+        err.print("[red]Give a folder, or --articles, --labels and --topic.[/red]")
+        raise typer.Exit(2)
+    settings = Settings(demo=False, console=False)
+    results = []
+    for story in stories:
+        try:
+            results.append(evaluate_story(story, settings))
+        except (OSError, ValueError, QueryError) as exc:
+            err.print(f"[red]{story.name}: {exc}[/red]")
+            raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(report_json(results, with_errors=show_errors), indent=2) + "\n")
+        return
+    _print_eval(results, show_errors, limit)
+
+
 @app.command()
 def topics() -> None:
     """List tracked topics in every workspace, with their subscriptions."""
@@ -264,3 +384,7 @@ def topics() -> None:
 
 def main() -> None:  # pragma: no cover - console script entry
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
