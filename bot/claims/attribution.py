@@ -32,9 +32,11 @@ _BY_RE = re.compile(
 )
 _PRONOUN_BEFORE = re.compile(
     r"(?:^|[\s,(“\"–—-])(?:he|she|they|it|we|him|her|them|"
-    r"(?:the|this|that)\s+(?:\w+\s+)?(?:ministry|official|officials|spokes(?:man|woman|person)|"
-    r"agency|minister|source|sources|department|office|statement|leader|president|government|"
-    r"military|army|police|report|organisation|organization|service|authorities|company))"
+    r"(?:the|this|that|a|an)\s+(?:(?P<noun>\w+)\s+)?(?:spokes(?:man|woman|person)|official|"
+    r"officials|minister|source|sources|statement|leader|report)"
+    r"|(?:the|this|that)\s+(?:\w+\s+)?(?P<noun2>ministry|agency|department|office|president|"
+    r"government|military|army|police|organisation|organization|service|authorities|company|"
+    r"union|carmaker|automaker|firm|group|hospital|alliance|presidency|employer|guard))"
     r"(?:\s+(?:has|have|had|also|further|later|then|again|previously|earlier|repeatedly|does|"
     r"did|is|was|were|would|will|told|reportedly))*\s*$",
     re.IGNORECASE,
@@ -66,6 +68,7 @@ class Speaker:
 
     mentions: tuple[Mention, ...] = ()
     refers_back: bool = False
+    noun: str | None = None  # "the ministry said": what the back-reference names
 
     @property
     def named(self) -> bool:
@@ -133,7 +136,10 @@ def speaker_before(
         if gap_ok and (pron is None or pron.start() < bare.start):
             return Speaker((bare,))
     if pron is not None and (nearest is None or pron.start() >= nearest.end - 1):
-        return Speaker(refers_back=True)
+        noun = pron.group("noun2") or pron.group("noun")
+        if noun is not None and noun.lower() in ("the", "a", "an", "this", "that", "its"):
+            noun = None
+        return Speaker(refers_back=True, noun=noun.lower() if noun else None)
     if nearest is None:
         return None
     gap = text[nearest.end : anchor]

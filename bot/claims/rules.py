@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.claims.attribution import Speaker, find_speaker, speaker_before
 from bot.claims.counted import (
@@ -30,6 +31,7 @@ from bot.claims.counted import (
 )
 from bot.claims.dates import Timing, when_asserted
 from bot.claims.keys import count_key, location_key, stance_key, status_key
+from bot.claims.memory import SourceMemory, TopicMemory
 from bot.claims.model import (
     Abstention,
     ArticleText,
@@ -41,7 +43,7 @@ from bot.claims.model import (
 )
 from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
-from bot.claims.sources import Mention, apply_aliases, find_mentions
+from bot.claims.sources import Mention, find_mentions, place_names
 from bot.claims.stance import find_stance
 from bot.claims.status import find_location, find_status
 from bot.claims.tokens import Token, tokenize
@@ -186,24 +188,48 @@ def counted_class(
     return cls
 
 
-def _source_of(
-    mention: Mention, text: str, aliases: Mapping[str, str], people: Mapping[str, Source]
-) -> Source:
-    raw = text[mention.start : mention.end].strip().lower()
-    if mention.source.lower() == raw and raw.split() and raw.split()[-1] in people:
-        # a bare surname or acronym seen earlier with its institution ("Brekelmans said")
-        return apply_aliases(*people[raw.split()[-1]], aliases)
-    if raw in aliases:
-        return aliases[raw], mention.detail
-    if raw.startswith("the ") and raw[4:] in aliases:
-        return aliases[raw[4:]], mention.detail
-    return apply_aliases(mention.source, mention.detail, aliases)
+@lru_cache(maxsize=64)
+def _alias_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    """One regex over an admin's aliases: acronyms case-sensitive, names not."""
+    parts = []
+    for alias, _ in sorted(items, key=lambda kv: -len(kv[0])):
+        a = alias.strip()
+        if not a:
+            continue
+        body = re.escape(a)
+        if not (a.isupper() and len(a) <= 6):
+            body = "(?i:" + body + ")"
+        parts.append(body)
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])")
+
+
+def _alias_mentions(
+    text: str, pattern: re.Pattern[str] | None, aliases: Mapping[str, str]
+) -> list[Mention]:
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        target = aliases.get(m.group().lower())
+        if target is not None:
+            out.append(Mention(m.start(), m.end(), target, None, 4, False, target.lower()))
+    return out
 
 
 class RuleExtractor:
-    """Regex and table driven extractor; pure Python, a few ms per article."""
+    """Regex and table driven extractor; pure Python, a few ms per article.
+
+    The extractor remembers, per topic, which institution each named person speaks
+    for and which country owns each institution, so a later article's "commander
+    Ines Vald said" keeps the source an earlier article established.
+    """
 
     name = "rules"
+
+    def __init__(self) -> None:
+        self._topics: dict[str, TopicMemory] = {}
 
     def extract(self, article: ArticleText, context: ExtractionContext) -> ExtractionResult:
         text = article.text
@@ -215,6 +241,13 @@ class RuleExtractor:
             plural_form(t.rstrip("*")) for t in terms if t.rstrip("*").isalpha() and " " not in t
         )
         aliases = {k.lower(): v for k, v in context.aliases.items()}
+        alias_re = _alias_pattern(tuple(sorted(context.aliases.items())))
+        topic_memory = self._topics.setdefault(context.topic_name, TopicMemory())
+        if len(self._topics) > 256:
+            self._topics.clear()
+            self._topics[context.topic_name] = topic_memory
+        memory = SourceMemory(aliases=aliases, topic=topic_memory)
+        places = place_names(text)
         outlet = article.outlet.strip() or "unattributed"
         stance_k, stance_label = stance_key(context.topic_name)
 
@@ -231,7 +264,6 @@ class RuleExtractor:
 
         claims: list[ExtractedClaim] = []
         last: list[Source] = []
-        people: dict[str, Source] = {}
         last_index = -10
         prev_relevant = False
         prev_paragraph = -1
@@ -243,25 +275,29 @@ class RuleExtractor:
             if sp is None:
                 return None
             if sp.refers_back:
+                if sp.noun is not None:
+                    by_noun = memory.by_noun(sp.noun)
+                    if by_noun is not None:
+                        return [by_noun]
                 return list(last) if last else []
-            return [_source_of(m, mentions_text, aliases, people) for m in sp.mentions]
+            return [memory.resolve(m, mentions_text[m.start : m.end]) for m in sp.mentions]
 
         for idx, a in enumerate(analysed):
             s = a.sentence
             st = s.text
             relevant = topic_re is None or topic_re.search(st) is not None
             near_topic = relevant or (prev_relevant and s.paragraph <= prev_paragraph + 1)
-            mentions = find_mentions(st)
+            mentions = find_mentions(st, places, _alias_mentions(st, alias_re, aliases))
             for m in mentions:
-                if m.detail and m.rank >= 2:
-                    people.setdefault(m.detail.split()[-1].lower(), (m.source, m.detail))
+                memory.learn(m, memory.resolve(m, st[m.start : m.end]))
             speaker = find_speaker(st, mentions)
             sources = resolve(speaker, st)
             if speaker is not None and speaker.named and sources:
                 last, last_index = sources, idx
             elif speaker is None and mentions and mentions[0].start <= 4 and mentions[0].is_person:
                 # "Minister X visited the site." makes X the one a later "she said" means
-                last, last_index = [_source_of(mentions[0], st, aliases, people)], idx
+                m0 = mentions[0]
+                last, last_index = [memory.resolve(m0, st[m0.start : m0.end])], idx
             if sources is None and _HEARSAY.search(st) and last and last_index == idx - 1:
                 sources = list(last)
             timing = when_asserted(st, article.published_at)
@@ -368,6 +404,7 @@ class RuleExtractor:
             prev_paragraph = s.paragraph
 
         result.claims = _one_per_key_and_source(claims)
+        topic_memory.learn(memory)
         return result
 
 

@@ -14,7 +14,7 @@ a bare name stays the name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # Countries: canonical name -> forms that name it (names, demonyms, capitals).
@@ -132,14 +132,14 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "fire service": ("fire department", "fire service", "fire brigade", "firefighters"),
     "emergency services": (
         "emergency services", "emergency ministry", "emergencies ministry",
-        "civil defence", "civil defense", "disaster agency", "disaster management agency",
+        "civil defence", "civil defense", "disaster agency",
         "rescue service", "rescuers",
     ),
     "military": (
         "military source", "military sources", "military", "armed forces", "army",
         "general staff", "defence forces", "defense forces", "navy", "air force",
     ),
-    "president": ("president", "presidency", "presidential office"),
+    "president": ("president",),
     "government": ("government", "prime minister", "cabinet", "officials", "authorities"),
     "prosecutors": ("prosecutor's office", "prosecutor general", "prosecutors", "prosecutor"),
     "central bank": ("central bank",),
@@ -147,7 +147,19 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
                           "statistics bureau"),
     "parliament": ("parliament", "lawmakers"),
     "embassy": ("embassy",),
-    "governor": ("governor", "governor's office", "regional governor"),
+    "governor": ("governor", "governor's office", "regional governor", "provincial governor"),
+    "coast guard": ("coast guard", "coastguard"),
+    "border guard": ("border guard", "border guards", "border service"),
+    "labour ministry": ("labour ministry", "labor ministry", "ministry of labour",
+                        "ministry of labor", "labour minister", "labor minister",
+                        "labour department", "labor department"),
+    "fisheries ministry": ("fisheries ministry", "fisheries minister", "ministry of fisheries"),
+    "economy ministry": ("economy ministry", "economy minister", "ministry of economy",
+                         "economic ministry", "economics ministry"),
+    "disaster management agency": ("disaster management agency",),
+    "presidency": ("presidency", "presidential office", "presidential administration",
+                   "presidential spokesman", "presidential spokeswoman",
+                   "presidential spokesperson", "presidential aide", "presidential adviser"),
     "mayor": ("mayor", "mayor's office", "city hall"),
 }  # fmt: skip
 
@@ -260,12 +272,37 @@ NEWS_AGENCIES = frozenset(
     ]
 )
 
-_TITLE_WORDS = (
-    r"(?:President|Prime Minister|Vice President|Minister|Secretary|Spokesperson|Spokesman|"
-    r"Spokeswoman|spokesperson|spokesman|spokeswoman|Chief|chief|General|Gen\.|Governor|"
-    r"Mayor|Director|Commissioner|Ambassador|Senator|Chancellor|Commander|Admiral|Colonel|"
-    r"Col\.|Lt\.|Captain|Sheriff|Inspector|Superintendent|Dr\.|Professor|Prof\.|CEO|"
-    r"Chairman|Chairwoman|Chair|official|leader|head|analyst|expert|adviser|advisor)"
+_TITLES = (
+    "president", "prime minister", "vice president", "minister", "secretary", "spokesperson",
+    "spokesman", "spokeswoman", "chief", "general", "gen.", "governor", "mayor", "director",
+    "director-general", "director general", "commissioner", "ambassador", "senator",
+    "chancellor", "commander", "admiral", "colonel", "col.", "lt.", "captain", "sheriff",
+    "inspector", "superintendent", "dr.", "dr", "professor", "prof.", "ceo",
+    "chief executive", "chairman", "chairwoman", "chair", "official", "leader", "head",
+    "analyst", "expert", "adviser", "advisor", "economist", "researcher", "representative",
+    "officer", "coordinator", "manager", "epidemiologist", "doctor", "envoy", "negotiator",
+    "secretary-general", "secretary general", "executive", "strategist", "aide",
+)  # fmt: skip
+_TITLE_MODS = ("deputy", "vice", "senior", "acting", "former", "top", "regional", "chief",
+               "assistant", "associate", "lead", "principal", "interim")  # fmt: skip
+
+
+def _cap_alt(words: tuple[str, ...]) -> str:
+    """Alternation matching each word in lower case or with a capital first letter."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        parts.append("[" + w[0].upper() + w[0] + "]" + re.escape(w[1:]))
+    return "(?:" + "|".join(parts) + ")"
+
+
+_TITLE_WORDS = _cap_alt(_TITLES)
+_TITLE_SEQ = r"(?:" + _cap_alt(_TITLE_MODS) + r"\s+)*" + _TITLE_WORDS + r"(?![\w])"
+_LOWER_TITLE_SEQ = (
+    r"(?:(?:"
+    + "|".join(_TITLE_MODS)
+    + r")\s+)*(?:"
+    + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True))
+    + r")(?![\w])"
 )
 _NAME = (
     r"[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?(?:\s+[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?){0,3}"
@@ -273,7 +310,8 @@ _NAME = (
 _ORG_HEAD = (
     r"(?:Department|Ministry|Agency|Service|Office|Council|Commission|Institute|Authority|"
     r"Bureau|Police|Committee|Organization|Organisation|Board|Administration|Centre|Center|"
-    r"Brigade|Force|Court|University|Foundation|Union|Association|Federation)"
+    r"Brigade|Force|Court|University|Foundation|Union|Association|Federation|Corps|Crescent|"
+    r"Cross|Lab|Laboratory|Group|Alliance|International|Watch|Motors|Bank|Fund|Network)"
 )
 
 
@@ -282,101 +320,73 @@ def _alt(forms: list[str]) -> str:
 
 
 _COUNTRY_OF = {form.lower(): name for name, forms in _COUNTRIES.items() for form in forms}
+_COUNTRY_FORMS = {form: name for name, forms in _COUNTRIES.items() for form in forms}
 _INST_OF = {form: name for name, forms in _INSTITUTIONS.items() for form in forms}
 _KNOWN_LOWER = {k.lower(): v for k, v in _KNOWN.items()}
 
 _COUNTRY_ALT = _alt([f for forms in _COUNTRIES.values() for f in forms])
 _INST_ALT = _alt(list(_INST_OF))
+_PLACE_WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?"
+_MODIFIERS = (
+    r"(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|security|new|"
+    r"regional|local|federal|provincial|independent)\s+)*"
+)
 
 _KNOWN_RE = re.compile(r"(?<![\w.])(?:" + _alt(list(_KNOWN)) + r")(?![\w])")
-# "Ukraine's military intelligence", "South Korean defense minister Kim", "Dutch intelligence"
+# Who owns an institution, read backwards from it: "Ukraine's military intelligence",
+# "South Korean defense minister Kim", "Selvik's coast guard", "Ardenian officials".
 _COUNTRY_BEFORE = re.compile(
-    r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?:['’]s)?\s+"
-    r"(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|"
-    r"security|new|regional|local|federal)\s+)*$",
-    re.IGNORECASE,
+    r"(?<![\w.])(?:the\s+)?(?P<country>"
+    + _COUNTRY_ALT
+    + r"|"
+    + _PLACE_WORD
+    + r"(?:\s+(?:"
+    + _PLACE_WORD
+    + r"|province|state|region|county|city))?)"
+    r"(?P<poss>['’]s)?\s+" + _MODIFIERS + r"$"
 )
-# "the country's health ministry", "Health Minister Ana Ruiz", "police"
+# "the country's health ministry", "Health Minister Ana Ruiz", "coast guard commander Ines
+# Vald", "the tourism minister", "police"
 _INST_RE = re.compile(
-    r"(?<![\w])(?P<inst>"
-    + _INST_ALT
-    + r")(?![\w])(?:,?\s+(?P<name>(?-i:"
-    + _NAME
-    + r"|[A-Z]{2,6}\b)))?",
+    r"(?<![\w])(?:(?P<inst>" + _INST_ALT + r")"
+    r"|(?P<gm>(?!(?:the|a|an|deputy|vice|prime|former|acting|junior|senior|chief|state|his|"
+    r"her|its|their|our|new|top|foreign)\b)[a-z]{3,})\s+(?:ministry|minister)"
+    r")(?![\w])"
+    r"(?:,?\s+(?:(?P<title>" + _TITLE_SEQ + r")\s+)?(?P<name>(?-i:" + _NAME + r"|[A-Z]{2,6}\b)))?",
     re.IGNORECASE,
 )
 _TITLE_NAME_RE = re.compile(
-    r"(?<![\w])" + _TITLE_WORDS + r"\s+(?P<name>" + _NAME + r")"
+    r"(?<![\w])" + _TITLE_SEQ + r"\s+(?P<name>" + _NAME + r")"
     r"(?:,?\s+of\s+the\s+(?P<org>(?:[A-Z][\w'’-]*\s+){0,4}" + _ORG_HEAD + r"))?"
 )
+# "Ocean Watch analyst Tomas Ruiz", "WHO spokesman Tomas Reyes": organisation, title, name.
+_ORG_TITLE_NAME_RE = re.compile(
+    r"(?<![\w])(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*)\s+"
+    r"(?P<title>" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
+)
+_TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
 _COUNTRY_RE = re.compile(r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?![\w])")
+_DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 _NAME_WORD_STOP = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "But",
-        "And",
-        "Or",
-        "So",
-        "Then",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "In",
-        "On",
-        "At",
-        "For",
-        "From",
-        "With",
-        "By",
-        "Of",
-        "To",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Also",
-        "Now",
-        "However",
-        "Meanwhile",
-        "According",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
+    """The A An But And Or So Then This That These Those It He She They We I In On At For From
+    With By Of To As If When While After Before Also Now However Meanwhile According Monday
+    Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December Its Our Their His Her Some Many Most All
+    Both Each Several Independent Western Eastern Northern Southern Local Regional State
+    Government Officials Police Military Authorities Health Labour Labor Defence Defense
+    Foreign Interior Finance""".split()  # noqa: SIM905
 )
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A source named in a sentence; offsets relative to the sentence text."""
+    """A source named in a sentence; offsets relative to the sentence text.
+
+    ``inst`` is the institution or organisation key ("coast guard", "ocean watch") that
+    lets a later bare mention ("the coast guard said") inherit the country; ``country``
+    is the owner when the text names one.
+    """
 
     start: int
     end: int
@@ -384,6 +394,8 @@ class Mention:
     detail: str | None
     rank: int  # 4 known, 3 country+institution, 2 title+name / org, 1 institution, 0 country
     is_person: bool = False
+    inst: str | None = None
+    country: str | None = None
 
     @property
     def is_agency(self) -> bool:
@@ -407,6 +419,9 @@ def _join(country: str | None, inst: str | None) -> str:
     return inst[:1].upper() + inst[1:]
 
 
+join_source = _join
+
+
 def _clean_name(name: str | None) -> str | None:
     if not name:
         return None
@@ -418,40 +433,133 @@ def _clean_name(name: str | None) -> str | None:
     return " ".join(words) or None
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Source mentions in ``text``, longest/most specific first where they overlap."""
-    found: list[Mention] = []
+def place_names(text: str) -> frozenset[str]:
+    """Capitalised words an article uses as owners ("Selvik's"): its places and countries."""
+    return frozenset(m.group(1) for m in _POSSESSIVE.finditer(text)) - _NAME_WORD_STOP
+
+
+_POSSESSIVE = re.compile(r"(?<![\w.])(" + _PLACE_WORD + r")['’]s\b")
+
+
+def country_of(
+    word: str, possessive: bool = False, places: frozenset[str] = frozenset()
+) -> str | None:
+    """The country (or place) a word before an institution names, or ``None``.
+
+    Known names and demonyms come from the table; otherwise a possessive proper noun
+    ("Selvik's") names itself, and a demonym ("Ardenian") is traced to a place the
+    article names ("Ardenia") or to its ``-ia`` stem.
+    """
+    words = re.sub(r"\s+", " ", word.strip()).split(" ")
+    while words and (words[0] in _NAME_WORD_STOP or words[0] == "the"):
+        words.pop(0)
+    if not words:
+        return None
+    w = " ".join(words)
+    if w in _COUNTRY_FORMS:
+        return _COUNTRY_FORMS[w]
+    first = w.split()[0]
+    if first in _NAME_WORD_STOP or w in _KNOWN or first.lower() in _TITLE_SET:
+        return None
+    if possessive:
+        return w
+    if " " in w:
+        return w if w in places else None
+    if w in places:
+        return w
+    if _DEMONYM_END.search(w) and len(w) > 5:
+        for cut in (1, 3, 2, 4):
+            stem = w[:-cut]
+            if stem in places:
+                return stem
+            if stem + "a" in places:
+                return stem + "a"
+        if w.endswith("ian"):
+            return w[:-1]
+    return None
+
+
+_TITLE_SET = frozenset(t.split()[0] for t in _TITLES) | frozenset(_TITLE_MODS)
+
+
+def find_mentions(
+    text: str, places: frozenset[str] = frozenset(), extra: Sequence[Mention] = ()
+) -> list[Mention]:
+    """Source mentions in ``text``, longest/most specific first where they overlap.
+
+    ``places`` (from ``place_names`` over the whole article) lets an unknown country's
+    demonym or bare name own an institution.
+    """
+    found: list[Mention] = list(extra)
     for m in _KNOWN_RE.finditer(text):
         source, detail = _KNOWN[m.group()]
-        found.append(Mention(m.start(), m.end(), source, detail, 4, detail is not None))
+        end = m.end()
+        if detail is None:
+            t = _TITLE_AFTER.match(text, end)
+            if t is not None and _clean_name(t.group("name")):
+                detail, end = _clean_name(t.group("name")), t.end()
+        found.append(Mention(m.start(), end, source, detail, 4, detail is not None, source.lower()))
     inst_matches = list(_INST_RE.finditer(text))
     for m in inst_matches:
+        inst = (
+            _inst_name(m.group("inst")) if m.group("inst") else m.group("gm").lower() + " ministry"
+        )
+        name = _clean_name(m.group("name"))
         c = _COUNTRY_BEFORE.search(text, max(0, m.start() - 60), m.start())
-        if c is None:
+        country = None
+        if c is not None:
+            country = country_of(c.group("country"), bool(c.group("poss")), places)
+        if country is None:
+            found.append(
+                Mention(m.start(), m.end(), _join(None, inst), name, 1, name is not None, inst)
+            )
             continue
-        country = _COUNTRY_OF[c.group("country").lower()]
-        inst = _inst_name(m.group("inst"))
         if country == "Ukraine" and inst == "intelligence":
             inst = "military intelligence"
-        name = _clean_name(m.group("name"))
-        found.append(Mention(c.start(), m.end(), _join(country, inst), name, 3, name is not None))
+        found.append(
+            Mention(
+                c.start("country"),
+                m.end(),
+                _join(country, inst),
+                name,
+                3,
+                name is not None,
+                inst,
+                country,
+            )
+        )
     for m in _TITLE_NAME_RE.finditer(text):
         name = _clean_name(m.group("name"))
         if not name:
             continue
         org = m.group("org")
         if org:
-            found.append(Mention(m.start(), m.end(), org.strip(), name, 2, True))
+            found.append(Mention(m.start(), m.end(), org.strip(), name, 2, True, org.lower()))
         else:
             found.append(Mention(m.start("name"), m.end(), name, None, 1, True))
+    for m in _ORG_TITLE_NAME_RE.finditer(text):
+        org = _clean_name(m.group("org"))
+        name = _clean_name(m.group("name"))
+        if not org or not name or org.split()[-1] in _NAME_WORD_STOP:
+            continue
+        country = country_of(org, False, places) if len(org.split()) == 1 else None
+        if org in _KNOWN:
+            continue
+        if country is not None:
+            found.append(Mention(m.start(), m.end(), country, name, 2, True, None, country))
+        elif org.lower() not in _INST_OF and not is_country_word(org):
+            found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
     for m in _ORG_RE.finditer(text):
         org = _clean_name(m.group("org"))
         if org and len(org.split()) >= 2:
-            found.append(Mention(m.start("org"), m.end(), org, None, 2))
-    for m in inst_matches:
-        inst = _inst_name(m.group("inst"))
-        name = _clean_name(m.group("name"))
-        found.append(Mention(m.start(), m.end(), _join(None, inst), name, 1, name is not None))
+            end = m.end()
+            detail = None
+            t = _TITLE_AFTER.match(text, end)
+            if t is not None and _clean_name(t.group("name")):
+                detail, end = _clean_name(t.group("name")), t.end()
+            found.append(
+                Mention(m.start("org"), end, org, detail, 2, detail is not None, org.lower())
+            )
     for m in _COUNTRY_RE.finditer(text):
         found.append(Mention(m.start(), m.end(), _COUNTRY_OF[m.group("country").lower()], None, 0))
     return _merge(found)
@@ -480,17 +588,30 @@ def _better(a: Mention, b: Mention) -> Mention:
     best = a if (a.rank, a.end - a.start) >= (b.rank, b.end - b.start) else b
     other = b if best is a else a
     source = best.source
+    inst, country = best.inst, best.country
     # a generic "Health ministry" loses to a country-qualified one and vice versa
     detail = best.detail or other.detail
     if best.rank == 1 and best.is_person and other.rank >= 3:
-        source = other.source
+        source, inst, country = other.source, other.inst, other.country
     if best.rank == 4 and best.source == best.detail and other.rank >= 3:
-        source = other.source
+        source, inst, country = other.source, other.inst, other.country
     if other.rank == 4 and best.rank == 3 and other.detail is not None:
         # "Ukrainian President Volodymyr Zelensky": the known person wins
-        source, detail = other.source, other.detail
+        source, detail, inst, country = other.source, other.detail, other.inst, None
+    if best.rank == 1 and best.inst is None and other.inst is not None and other.rank >= 1:
+        # "commander Ines Vald" inside "coast guard commander Ines Vald"
+        source, inst, country = other.source, other.inst, other.country
     is_person = a.is_person or b.is_person
-    return Mention(start, end, source, detail, max(a.rank, b.rank), is_person)
+    return Mention(
+        start,
+        end,
+        source,
+        detail,
+        max(a.rank, b.rank),
+        is_person,
+        inst or other.inst,
+        country or (other.country if (inst or other.inst) == other.inst else None),
+    )
 
 
 def apply_aliases(
