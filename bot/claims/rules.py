@@ -23,11 +23,14 @@ from bot.claims.counted import (
     NOT_COUNTED,
     OUTCOME_CLASS,
     REFINABLE,
+    RESPONDER_MODIFIERS,
     WORD_CLASS,
+    allowed_classes,
     class_of,
-    plural_form,
     related,
+    singular,
     topic_classes,
+    topic_display,
 )
 from bot.claims.dates import Timing, when_asserted
 from bot.claims.keys import count_key, location_key, stance_key, status_key
@@ -141,10 +144,47 @@ def _topic_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+_NOT_NOUN = frozenset(
+    [
+        "near",
+        "inside",
+        "off",
+        "outside",
+        "within",
+        "along",
+        "over",
+        "under",
+        "between",
+        "through",
+        "toward",
+        "towards",
+        "around",
+        "behind",
+        "beyond",
+        "ago",
+        "last",
+        "so",
+        "far",
+        "already",
+        "still",
+        "now",
+    ]
+)
+
+
 def counted_class(
-    tokens: list[Token], fig: Figure, topic_nouns: frozenset[str] = frozenset()
+    tokens: list[Token],
+    fig: Figure,
+    topic_nouns: frozenset[str] = frozenset(),
+    topic_prefixes: tuple[str, ...] = (),
 ) -> str | None:
-    """What ``fig`` counts, as a class ("troops", "deaths"...), or ``None``."""
+    """What ``fig`` counts, as a class ("troops", "deaths"...), or ``None``.
+
+    The counted noun is the head of the noun phrase after the figure: the first word
+    of a known class ("40 Ardenian fishing trawlers" -> vessels), else the LAST noun
+    of the phrase in its singular form when the topic names it; a modifier ("fishing")
+    is never the head.
+    """
     n = len(tokens)
     j = fig.last + 1
     if fig.vague and j < n and tokens[j].lower == "of":
@@ -159,15 +199,21 @@ def counted_class(
         c = WORD_CLASS.get(tokens[k].lower)
         if c is not None:
             cls, noun = c, k
+            if k > run[0] and tokens[k - 1].lower in RESPONDER_MODIFIERS:
+                return None  # "two patrol boats": the responders' own
             break
     if cls is None and run:
         if tokens[run[0]].lower in NOT_COUNTED:
             return None
+        phrase: list[int] = []
         for k in run:
-            cls = class_of(tokens[k].lower, topic_nouns)
-            if cls is not None:
-                noun = k
+            w = tokens[k].lower
+            if w in _NOT_NOUN or (w.endswith("ed") and len(w) > 4) or w in OUTCOME_CLASS:
                 break
+            phrase.append(k)
+        if phrase:
+            cls = class_of(tokens[phrase[-1]].lower, topic_nouns, topic_prefixes)
+            noun = phrase[-1]
     back: str | None = None
     for k in range(fig.first - 1, max(-1, fig.first - 15), -1):
         if tokens[k].text in _BREAK:
@@ -178,11 +224,13 @@ def counted_class(
     if cls is None and not run:
         cls = back
     if cls in REFINABLE:
-        window = [t.lower for t in tokens[noun + 1 : noun + 5] if t.kind == "word"]
+        window = [t.lower for t in tokens[noun + 1 : noun + 6] if t.kind == "word"]
         window += [t.lower for t in tokens[max(0, fig.first - 3) : fig.first] if t.kind == "word"]
-        for w in window:
-            if w in OUTCOME_CLASS:
-                return OUTCOME_CLASS[w]
+        outcomes = [OUTCOME_CLASS[w] for w in window if w in OUTCOME_CLASS]
+        if "deaths" in outcomes and "injured" in outcomes:
+            return "casualties"  # "killed or wounded"
+        if outcomes:
+            return outcomes[0]
         if cls == "people" and back is not None and back != "people":
             return back
     return cls
@@ -237,9 +285,15 @@ class RuleExtractor:
         terms = [t.strip().strip('"').lower() for t in context.topic_terms if t.strip()]
         topic_re = _topic_regex(terms)
         t_classes = topic_classes(frozenset(terms))
+        # plural nouns the topic names outside every class ("flights") are counted too
         topic_nouns = frozenset(
-            plural_form(t.rstrip("*")) for t in terms if t.rstrip("*").isalpha() and " " not in t
+            singular(t)
+            for t in terms
+            if t.isalpha() and t.endswith("s") and t not in WORD_CLASS and t not in NOT_COUNTED
         )
+        t_classes = t_classes | topic_nouns
+        allowed = allowed_classes(t_classes)
+        display = topic_display(terms)
         aliases = {k.lower(): v for k, v in context.aliases.items()}
         alias_re = _alias_pattern(tuple(sorted(context.aliases.items())))
         topic_memory = self._topics.setdefault(context.topic_name, TopicMemory())
@@ -342,21 +396,26 @@ class RuleExtractor:
                     if fig.qualifier is not Qualifier.EXACT or fig.low >= 10:
                         abstain(s, "cannot tell what the figure counts")
                     continue
-                if topic_re is not None and not (
-                    relevant
-                    or cls in t_classes
-                    or (dominant is not None and related(cls, dominant))
-                ):
+                if t_classes:
+                    on_topic = cls in allowed
+                else:
+                    on_topic = topic_re is None or (
+                        cls != "people"
+                        and (relevant or (dominant is not None and related(cls, dominant)))
+                    )
+                if not on_topic:
                     abstain(s, f"figure about {cls} unrelated to the topic")
                     continue
                 if claim_sources is None:
                     abstain(s, "cannot tell who claims it (pronoun with no named speaker)")
                     continue
-                key, label = count_key(cls)
+                key, label = count_key(display.get(cls, cls))
                 if fig.qualifier is Qualifier.RANGE and fig.high is not None:
-                    value = ClaimValue.figure(fig.low, Qualifier.RANGE, cls, fig.high)
+                    value = ClaimValue.figure(
+                        fig.low, Qualifier.RANGE, display.get(cls, cls), fig.high
+                    )
                 else:
-                    value = ClaimValue.figure(fig.low, fig.qualifier, cls)
+                    value = ClaimValue.figure(fig.low, fig.qualifier, display.get(cls, cls))
                 add(key, label, value, claim_sources, fig.precision)
 
             # status and place
@@ -379,10 +438,10 @@ class RuleExtractor:
                     abstain(s, "cannot tell who claims the status")
                 else:
                     if status:
-                        key, label = status_key(subject)
+                        key, label = status_key(display.get(subject, subject))
                         add(key, label, ClaimValue.of_status(status), claim_sources, 1)
                     if location:
-                        key, label = location_key(subject)
+                        key, label = location_key(display.get(subject, subject))
                         add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
 
             # stance on the topic's proposition

@@ -36,6 +36,10 @@ _PLACE = re.compile(
 )
 
 
+_SPECIFIC = frozenset(["base", "bases", "border", "borders", "frontline", "southern", "northern",
+                       "eastern", "western", "military"])  # fmt: skip
+
+
 def find_status(sentence: str) -> str | None:
     for status, pattern in _STATUSES:
         if pattern.search(sentence):
@@ -51,5 +55,7 @@ def find_location(sentence: str) -> tuple[str, int, int] | None:
     words = [w for w in m.group("loc").split() if w.lower() != "the" and not is_country_word(w)]
     if not words:
         return None
+    if not any(w[0].isupper() or w.lower() in _SPECIFIC for w in words):
+        return None  # "sent to the area": no place a reader could find
     prep = "in" if m.group("prep") == "to" else m.group("prep")
     return f"{prep} {' '.join(words)}".lower(), m.start("loc"), m.end("loc")
