@@ -175,14 +175,14 @@ def find_speaker(text: str, mentions: list[Mention]) -> Speaker | None:
             candidates.append((m.start(), Speaker((mention,))))
     for m in _VERB_RE.finditer(masked):
         if masked[max(0, m.start() - 3) : m.start()].lower() == "by " or _NOUN_USE.search(
-            masked[: m.start()]
+            masked, max(0, m.start() - 16), m.start()
         ):
             continue  # "expressed by X" handled above; "Zelensky's claims" is a noun
         sp = speaker_before(masked, mentions, m.start())
         if sp is None:
             # inverted: '"…," said NATO's spokesperson'
             mention = _mention_at(mentions, m.end(), 6)
-            inverted_ok = re.search(r"[,\"”’–—]\s*$", masked[: m.start()]) is not None
+            inverted_ok = masked[: m.start()].rstrip()[-1:] in (",", '"', "”", "’", "–", "—")
             if (
                 mention is not None
                 and inverted_ok

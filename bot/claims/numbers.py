@@ -252,8 +252,15 @@ def _read_number(tokens: list[Token], i: int) -> tuple[float, int, bool] | None:
     return value, j - 1, any(w in _SCALES for w in words)
 
 
+_QUALIFIERS_BY_LAST: dict[str, list[tuple[tuple[str, ...], Qualifier]]] = {}
+for _phrase, _qual in _QUALIFIERS_BEFORE:
+    _QUALIFIERS_BY_LAST.setdefault(_phrase[-1], []).append((_phrase, _qual))
+
+
 def _qualifier_before(tokens: list[Token], i: int) -> tuple[Qualifier, int]:
-    for phrase, qual in _QUALIFIERS_BEFORE:
+    if i == 0:
+        return Qualifier.EXACT, i
+    for phrase, qual in _QUALIFIERS_BY_LAST.get(tokens[i - 1].lower, ()):
         n = len(phrase)
         if i - n < 0:
             continue

@@ -14,7 +14,7 @@ a bare name stays the name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # Countries: canonical name -> forms that name it (names, demonyms, capitals).
@@ -315,50 +315,17 @@ _ORG_HEAD = (
 )
 
 
-def _alt(forms: list[str]) -> str:
-    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
-
-
 _COUNTRY_OF = {form.lower(): name for name, forms in _COUNTRIES.items() for form in forms}
 _COUNTRY_FORMS = {form: name for name, forms in _COUNTRIES.items() for form in forms}
 _INST_OF = {form: name for name, forms in _INSTITUTIONS.items() for form in forms}
 _KNOWN_LOWER = {k.lower(): v for k, v in _KNOWN.items()}
 
-_COUNTRY_ALT = _alt([f for forms in _COUNTRIES.values() for f in forms])
-_INST_ALT = _alt(list(_INST_OF))
 _PLACE_WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?"
 _MODIFIERS = (
     r"(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|security|new|"
     r"regional|local|federal|provincial|independent)\s+)*"
 )
 
-_KNOWN_RE = re.compile(r"(?<![\w.])(?:" + _alt(list(_KNOWN)) + r")(?![\w])")
-# Who owns an institution, read backwards from it: "Ukraine's military intelligence",
-# "South Korean defense minister Kim", "Selvik's coast guard", "Ardenian officials".
-_COUNTRY_BEFORE = re.compile(
-    r"(?<![\w.])(?:the\s+)?(?P<country>"
-    + _COUNTRY_ALT
-    + r"|"
-    + _PLACE_WORD
-    + r"(?:\s+(?:"
-    + _PLACE_WORD
-    + r"|province|state|region|county|city))?)"
-    r"(?P<poss>['’]s)?\s+" + _MODIFIERS + r"$"
-)
-# "the country's health ministry", "Health Minister Ana Ruiz", "coast guard commander Ines
-# Vald", "the tourism minister", "police"
-_INST_RE = re.compile(
-    r"(?<![\w])(?:(?P<inst>" + _INST_ALT + r")"
-    r"|(?P<gm>(?!(?:the|a|an|deputy|vice|prime|former|acting|junior|senior|chief|state|his|"
-    r"her|its|their|our|new|top|foreign)\b)[a-z]{3,})\s+(?:ministry|minister)"
-    r")(?![\w])"
-    r"(?:,?\s+(?:(?P<title>" + _TITLE_SEQ + r")\s+)?(?P<name>(?-i:" + _NAME + r"|[A-Z]{2,6}\b)))?",
-    re.IGNORECASE,
-)
-_TITLE_NAME_RE = re.compile(
-    r"(?<![\w])" + _TITLE_SEQ + r"\s+(?P<name>" + _NAME + r")"
-    r"(?:,?\s+of\s+the\s+(?P<org>(?:[A-Z][\w'’-]*\s+){0,4}" + _ORG_HEAD + r"))?"
-)
 # "Ocean Watch analyst Tomas Ruiz", "WHO spokesman Tomas Reyes": organisation, title, name.
 _ORG_TITLE_NAME_RE = re.compile(
     r"(?<![\w])(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*)\s+"
@@ -366,7 +333,6 @@ _ORG_TITLE_NAME_RE = re.compile(
 )
 _TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
-_COUNTRY_RE = re.compile(r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?![\w])")
 _DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 _NAME_WORD_STOP = frozenset(
     """The A An But And Or So Then This That These Those It He She They We I In On At For From
@@ -482,6 +448,157 @@ def country_of(
 _TITLE_SET = frozenset(t.split()[0] for t in _TITLES) | frozenset(_TITLE_MODS)
 
 
+class _Phrases:
+    """Longest-first phrase lookup keyed by first word (far faster than one big regex)."""
+
+    def __init__(self, phrases: Iterable[str], *, lower: bool) -> None:
+        self.lower = lower
+        self.by_first: dict[str, list[str]] = {}
+        for p in phrases:
+            key = p.lower() if lower else p
+            first = _FIRST_WORD.match(key)
+            if first is not None:
+                self.by_first.setdefault(first.group(), []).append(key)
+        for cands in self.by_first.values():
+            cands.sort(key=len, reverse=True)
+
+    def at(self, hay: str, start: int, word: str) -> int:
+        """End of the longest phrase starting at ``start`` (whose first word is ``word``)."""
+        cands = self.by_first.get(word)
+        if not cands:
+            return -1
+        n = len(hay)
+        for p in cands:
+            if hay.startswith(p, start):
+                e = start + len(p)
+                if e < n and (hay[e].isalnum() or hay[e] == "_"):
+                    continue
+                return e
+        return -1
+
+
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_MINISTRY_WORDS = frozenset(["ministry", "minister"])
+_KNOWN_PHRASES = _Phrases(_KNOWN, lower=False)
+_COUNTRY_PHRASES = _Phrases(_COUNTRY_FORMS, lower=False)
+_INST_PHRASES = _Phrases(_INST_OF, lower=True)
+_TITLE_PHRASES = _Phrases(_TITLES, lower=True)
+_GM_SKIP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "deputy",
+        "vice",
+        "prime",
+        "former",
+        "acting",
+        "junior",
+        "senior",
+        "chief",
+        "state",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "new",
+        "top",
+        "foreign",
+    ]
+)
+_AFTER_INST = re.compile(
+    r",?\s+(?:(?P<title>" + _TITLE_SEQ + r")\s+)?(?P<name>" + _NAME + r"|[A-Z]{2,6}\b)"
+)
+_NAME_AFTER_TITLE = re.compile(
+    r"\s+(?P<name>" + _NAME + r")"
+    r"(?:,?\s+of\s+the\s+(?P<org>(?:[A-Z][\w'’-]*\s+){0,4}" + _ORG_HEAD + r"))?"
+)
+_OWNER_BEFORE = re.compile(
+    r"(?<![\w.])(?P<country>(?:[A-ZÀ-Þ][\w.'’-]*\s+){0,2}[A-ZÀ-Þ][\w.-]*"
+    r"(?:\s+(?:province|state|region|county|city))?)"
+    r"(?P<poss>['’]s)?\s+" + _MODIFIERS + r"$"
+)
+
+
+def _owner_before(text: str, start: int, places: frozenset[str]) -> tuple[int, str] | None:
+    """The country owning an institution that starts at ``start``: (offset, country)."""
+    c = _OWNER_BEFORE.search(text, max(0, start - 60), start)
+    if c is None:
+        return None
+    words = c.group("country").split()
+    poss = bool(c.group("poss"))
+    offset = c.start("country")
+    for k in range(len(words)):
+        cand = " ".join(words[k:])
+        if cand in _COUNTRY_FORMS:
+            return offset + len(" ".join(words[:k])) + (1 if k else 0), _COUNTRY_FORMS[cand]
+    for k in range(len(words)):
+        cand = " ".join(words[k:])
+        country = country_of(cand, poss, places)
+        if country is not None:
+            return offset + len(" ".join(words[:k])) + (1 if k else 0), country
+    return None
+
+
+def _scan(
+    text: str,
+) -> tuple[
+    list[tuple[int, int]], list[tuple[int, int, str]], list[tuple[int, int]], list[tuple[int, int]]
+]:
+    """One pass over the words: known names, institutions, countries, titles."""
+    low = text.lower()
+    same = len(low) == len(text)
+    known: list[tuple[int, int]] = []
+    insts: list[tuple[int, int, str]] = []
+    countries: list[tuple[int, int]] = []
+    titles: list[tuple[int, int]] = []
+    block_k = block_i = block_c = 0
+    known_first = _KNOWN_PHRASES.by_first
+    country_first = _COUNTRY_PHRASES.by_first
+    inst_first = _INST_PHRASES.by_first
+    title_first = _TITLE_PHRASES.by_first
+    prev: re.Match[str] | None = None
+    for m in _FIRST_WORD.finditer(text):
+        s, w = m.start(), m.group()
+        dotted = s >= 2 and text[s - 1] == "." and text[s - 2].isalnum()
+        if w[0].isupper() and not dotted:
+            if s >= block_k and w in known_first:
+                e = _KNOWN_PHRASES.at(text, s, w)
+                if e > 0:
+                    known.append((s, e))
+                    block_k = e
+            if s >= block_c and w in country_first:
+                e = _COUNTRY_PHRASES.at(text, s, w)
+                if e > 0:
+                    countries.append((s, e))
+                    block_c = e
+        wl = low[s : m.end()] if same else w.lower()
+        if same:
+            if s >= block_i and (wl in inst_first or wl in _MINISTRY_WORDS):
+                e = _INST_PHRASES.at(low, s, wl)
+                if e > 0:
+                    insts.append((s, e, low[s:e]))
+                    block_i = e
+                elif (
+                    wl in ("ministry", "minister")
+                    and prev is not None
+                    and prev.end() + 1 == s
+                    and len(prev.group()) >= 3
+                    and prev.group().isalpha()
+                    and prev.group().lower() not in _GM_SKIP
+                    and prev.start() >= block_i
+                ):
+                    insts.append((prev.start(), m.end(), prev.group().lower() + " ministry"))
+                    block_i = m.end()
+            if wl in title_first:
+                e = _TITLE_PHRASES.at(low, s, wl)
+                if e > 0:
+                    titles.append((s, e))
+        prev = m
+    return known, insts, countries, titles
+
+
 def find_mentions(
     text: str, places: frozenset[str] = frozenset(), extra: Sequence[Mention] = ()
 ) -> list[Mention]:
@@ -491,64 +608,61 @@ def find_mentions(
     demonym or bare name own an institution.
     """
     found: list[Mention] = list(extra)
-    for m in _KNOWN_RE.finditer(text):
-        source, detail = _KNOWN[m.group()]
-        end = m.end()
+    known, insts, countries, titles = _scan(text)
+    for s, e in known:
+        source, detail = _KNOWN[text[s:e]]
         if detail is None:
-            t = _TITLE_AFTER.match(text, end)
+            t = _TITLE_AFTER.match(text, e)
             if t is not None and _clean_name(t.group("name")):
-                detail, end = _clean_name(t.group("name")), t.end()
-        found.append(Mention(m.start(), end, source, detail, 4, detail is not None, source.lower()))
-    inst_matches = list(_INST_RE.finditer(text))
-    for m in inst_matches:
+                detail, e = _clean_name(t.group("name")), t.end()
+        found.append(Mention(s, e, source, detail, 4, detail is not None, source.lower()))
+    for s, e, phrase in insts:
         inst = (
-            _inst_name(m.group("inst")) if m.group("inst") else m.group("gm").lower() + " ministry"
+            phrase
+            if phrase.endswith(" ministry") and phrase not in _INST_OF
+            else _inst_name(phrase)
         )
-        name = _clean_name(m.group("name"))
-        c = _COUNTRY_BEFORE.search(text, max(0, m.start() - 60), m.start())
-        country = None
-        if c is not None:
-            country = country_of(c.group("country"), bool(c.group("poss")), places)
-        if country is None:
-            found.append(
-                Mention(m.start(), m.end(), _join(None, inst), name, 1, name is not None, inst)
-            )
+        name = None
+        t = _AFTER_INST.match(text, e)
+        if t is not None:
+            name = _clean_name(t.group("name"))
+            if name is not None:
+                e = t.end()
+        owner = _owner_before(text, s, places)
+        if owner is None:
+            found.append(Mention(s, e, _join(None, inst), name, 1, name is not None, inst))
             continue
+        start, country = owner
         if country == "Ukraine" and inst == "intelligence":
             inst = "military intelligence"
         found.append(
-            Mention(
-                c.start("country"),
-                m.end(),
-                _join(country, inst),
-                name,
-                3,
-                name is not None,
-                inst,
-                country,
-            )
+            Mention(start, e, _join(country, inst), name, 3, name is not None, inst, country)
         )
-    for m in _TITLE_NAME_RE.finditer(text):
-        name = _clean_name(m.group("name"))
+    for s, e in titles:
+        t = _NAME_AFTER_TITLE.match(text, e)
+        if t is None:
+            continue
+        name = _clean_name(t.group("name"))
         if not name:
             continue
-        org = m.group("org")
+        org = t.group("org")
         if org:
-            found.append(Mention(m.start(), m.end(), org.strip(), name, 2, True, org.lower()))
+            found.append(Mention(s, t.end(), org.strip(), name, 2, True, org.lower()))
         else:
-            found.append(Mention(m.start("name"), m.end(), name, None, 1, True))
-    for m in _ORG_TITLE_NAME_RE.finditer(text):
-        org = _clean_name(m.group("org"))
-        name = _clean_name(m.group("name"))
-        if not org or not name or org.split()[-1] in _NAME_WORD_STOP:
-            continue
-        country = country_of(org, False, places) if len(org.split()) == 1 else None
-        if org in _KNOWN:
-            continue
-        if country is not None:
-            found.append(Mention(m.start(), m.end(), country, name, 2, True, None, country))
-        elif org.lower() not in _INST_OF and not is_country_word(org):
-            found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
+            found.append(Mention(t.start("name"), t.end("name"), name, None, 1, True))
+    if " " in text:
+        for m in _ORG_TITLE_NAME_RE.finditer(text):
+            org = _clean_name(m.group("org"))
+            name = _clean_name(m.group("name"))
+            if not org or not name or org.split()[-1] in _NAME_WORD_STOP:
+                continue
+            country = country_of(org, False, places) if len(org.split()) == 1 else None
+            if org in _KNOWN:
+                continue
+            if country is not None:
+                found.append(Mention(m.start(), m.end(), country, name, 2, True, None, country))
+            elif org.lower() not in _INST_OF and not is_country_word(org):
+                found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
     for m in _ORG_RE.finditer(text):
         org = _clean_name(m.group("org"))
         if org and len(org.split()) >= 2:
@@ -560,8 +674,8 @@ def find_mentions(
             found.append(
                 Mention(m.start("org"), end, org, detail, 2, detail is not None, org.lower())
             )
-    for m in _COUNTRY_RE.finditer(text):
-        found.append(Mention(m.start(), m.end(), _COUNTRY_OF[m.group("country").lower()], None, 0))
+    for s, e in countries:
+        found.append(Mention(s, e, _COUNTRY_FORMS[text[s:e]], None, 0))
     return _merge(found)
 
 

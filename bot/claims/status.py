@@ -40,7 +40,14 @@ _SPECIFIC = frozenset(["base", "bases", "border", "borders", "frontline", "south
                        "eastern", "western", "military"])  # fmt: skip
 
 
+_STATUS_PARTS = ("fighting", "combat", "front", "battle", "train", "contained", "control",
+                 "strike", "custody")  # fmt: skip
+
+
 def find_status(sentence: str) -> str | None:
+    low = sentence.lower()
+    if not any(part in low for part in _STATUS_PARTS):
+        return None
     for status, pattern in _STATUSES:
         if pattern.search(sentence):
             return status
