@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.claims.sources import Mention, bare_name_before, canonical_source
 
@@ -95,12 +96,17 @@ def _expand_list(mentions: list[Mention], chosen: Mention, text: str) -> tuple[M
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _canonical_name(name: str) -> tuple[str, str | None]:
+    return canonical_source(name)
+
+
 def _bare_person(text: str, end: int) -> Mention | None:
     found = bare_name_before(text, end)
     if found is None:
         return None
     start, name = found
-    source, detail = canonical_source(name)
+    source, detail = _canonical_name(name)
     return Mention(start, start + len(name), source, detail, 1, True)
 
 

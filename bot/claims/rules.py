@@ -117,6 +117,12 @@ _STOP = frozenset(
 )
 _HEARSAY = re.compile(r"\b(?:said\s+to|reportedly|allegedly|are\s+believed|is\s+believed)\b")
 _THEY = re.compile(r"\b(?:they|them|these|those)\b", re.IGNORECASE)
+_NUMBERISH = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|scores|tens)\b",
+    re.IGNORECASE,
+)
 _BREAK = frozenset([".", ";", ":", "?", "!", '"', "“", "”"])
 
 Source = tuple[str, str | None]
@@ -125,7 +131,7 @@ Source = tuple[str, str | None]
 @dataclass
 class _Sentence:
     sentence: Sentence
-    tokens: list[Token]
+    tokens: list[Token] | None  # None: no number in the sentence, not tokenised yet
     figures: list[tuple[Figure, str | None]]
 
 
@@ -308,6 +314,9 @@ class RuleExtractor:
         analysed: list[_Sentence] = []
         dominant_counter: Counter[str] = Counter()
         for s in split_sentences(text):
+            if _NUMBERISH.search(s.text) is None:
+                analysed.append(_Sentence(s, None, []))
+                continue
             tokens = tokenize(s.text)
             figs = [(f, counted_class(tokens, f, topic_nouns)) for f in find_figures(tokens)]
             for _, cls in figs:
@@ -354,7 +363,7 @@ class RuleExtractor:
                 last, last_index = [memory.resolve(m0, st[m0.start : m0.end])], idx
             if sources is None and _HEARSAY.search(st) and last and last_index == idx - 1:
                 sources = list(last)
-            timing = when_asserted(st, article.published_at)
+            timing_cache: list[Timing] = []
 
             def add(
                 key: str,
@@ -363,8 +372,11 @@ class RuleExtractor:
                 srcs: list[Source],
                 precision: int,
                 s: Sentence = s,
-                timing: Timing = timing,
+                timing_cache: list[Timing] = timing_cache,
             ) -> None:
+                if not timing_cache:
+                    timing_cache.append(when_asserted(s.text, article.published_at))
+                timing = timing_cache[0]
                 for source, detail in srcs:
                     claims.append(
                         ExtractedClaim(
@@ -419,10 +431,14 @@ class RuleExtractor:
                 add(key, label, value, claim_sources, fig.precision)
 
             # status and place
-            status = find_status(st)
-            location = find_location(st)
-            subject_here, subject_at = _subject_class(a.tokens)
-            they = _THEY.search(st)
+            status = find_status(st) if near_topic else None
+            location = find_location(st) if near_topic else None
+            subject_here, subject_at = None, -1
+            if status or location:
+                subject_here, subject_at = _subject_class(
+                    a.tokens if a.tokens is not None else tokenize(st)
+                )
+            they = _THEY.search(st) if location else None
             if location and not (
                 (subject_here is not None and subject_at < location[1])
                 or (they is not None and they.start() < location[1])
@@ -445,8 +461,8 @@ class RuleExtractor:
                         add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
 
             # stance on the topic's proposition
-            cue = find_stance(st)
-            if cue is not None and near_topic:
+            cue = find_stance(st) if near_topic else None
+            if cue is not None:
                 anchor = cue.start
                 while anchor > 0 and st[anchor - 1] in " \"“‘'":
                     anchor -= 1

@@ -479,6 +479,7 @@ class _Phrases:
 
 _FIRST_WORD = re.compile(r"[^\W_]+")
 _MINISTRY_WORDS = frozenset(["ministry", "minister"])
+_CAP_WORD = re.compile(r"(?<![\w.])[A-ZÀ-Þ][^\W_]*")
 _KNOWN_PHRASES = _Phrases(_KNOWN, lower=False)
 _COUNTRY_PHRASES = _Phrases(_COUNTRY_FORMS, lower=False)
 _INST_PHRASES = _Phrases(_INST_OF, lower=True)
@@ -541,6 +542,11 @@ def _owner_before(text: str, start: int, places: frozenset[str]) -> tuple[int, s
     return None
 
 
+_LOWER_FIRSTS = (
+    frozenset(_INST_PHRASES.by_first) | frozenset(_TITLE_PHRASES.by_first) | _MINISTRY_WORDS
+)
+
+
 def _scan(
     text: str,
 ) -> tuple[
@@ -558,43 +564,43 @@ def _scan(
     country_first = _COUNTRY_PHRASES.by_first
     inst_first = _INST_PHRASES.by_first
     title_first = _TITLE_PHRASES.by_first
-    prev: re.Match[str] | None = None
-    for m in _FIRST_WORD.finditer(text):
+    for m in _CAP_WORD.finditer(text):
         s, w = m.start(), m.group()
-        dotted = s >= 2 and text[s - 1] == "." and text[s - 2].isalnum()
-        if w[0].isupper() and not dotted:
-            if s >= block_k and w in known_first:
-                e = _KNOWN_PHRASES.at(text, s, w)
-                if e > 0:
-                    known.append((s, e))
-                    block_k = e
-            if s >= block_c and w in country_first:
-                e = _COUNTRY_PHRASES.at(text, s, w)
-                if e > 0:
-                    countries.append((s, e))
-                    block_c = e
-        wl = low[s : m.end()] if same else w.lower()
-        if same:
-            if s >= block_i and (wl in inst_first or wl in _MINISTRY_WORDS):
-                e = _INST_PHRASES.at(low, s, wl)
-                if e > 0:
-                    insts.append((s, e, low[s:e]))
-                    block_i = e
-                elif (
-                    wl in ("ministry", "minister")
-                    and prev is not None
-                    and prev.end() + 1 == s
-                    and len(prev.group()) >= 3
-                    and prev.group().isalpha()
-                    and prev.group().lower() not in _GM_SKIP
-                    and prev.start() >= block_i
-                ):
-                    insts.append((prev.start(), m.end(), prev.group().lower() + " ministry"))
-                    block_i = m.end()
-            if wl in title_first:
-                e = _TITLE_PHRASES.at(low, s, wl)
-                if e > 0:
-                    titles.append((s, e))
+        if s >= block_k and w in known_first:
+            e = _KNOWN_PHRASES.at(text, s, w)
+            if e > 0:
+                known.append((s, e))
+                block_k = e
+        if s >= block_c and w in country_first:
+            e = _COUNTRY_PHRASES.at(text, s, w)
+            if e > 0:
+                countries.append((s, e))
+                block_c = e
+    if not same or _LOWER_FIRSTS.isdisjoint(_FIRST_WORD.findall(low)):
+        return known, insts, countries, titles
+    prev: re.Match[str] | None = None
+    for m in _FIRST_WORD.finditer(low):
+        s, wl = m.start(), m.group()
+        if s >= block_i and (wl in inst_first or wl in _MINISTRY_WORDS):
+            e = _INST_PHRASES.at(low, s, wl)
+            if e > 0:
+                insts.append((s, e, low[s:e]))
+                block_i = e
+            elif (
+                wl in _MINISTRY_WORDS
+                and prev is not None
+                and prev.end() + 1 == s
+                and len(prev.group()) >= 3
+                and prev.group().isalpha()
+                and prev.group() not in _GM_SKIP
+                and prev.start() >= block_i
+            ):
+                insts.append((prev.start(), m.end(), prev.group() + " ministry"))
+                block_i = m.end()
+        if wl in title_first:
+            e = _TITLE_PHRASES.at(low, s, wl)
+            if e > 0:
+                titles.append((s, e))
         prev = m
     return known, insts, countries, titles
 

@@ -77,7 +77,7 @@ class StanceCue:
 
 # Every cue above contains one of these (lower case): a cheap test before the regexes.
 _CUE_PARTS = (
-    "confirm", "den", "comment", "declin", "refus", "avoid", "refrain", "our ", "dismiss",
+    "confirm", "deni", "deny", "comment", "declin", "refus", "avoid", "refrain", "our ", "dismiss",
     "reject", "refut", "fake", "decept", "baseless", "groundless", "false", "untrue", "lies",
     "nonsense", "fabricat", "disinform", "hoax", "credib", "plausib", "likely", "believ",
     "acknowledg", "admit", "accus",
