@@ -22,7 +22,8 @@ _VERBS = (
     r"stressed|declared|declares|noted|notes|wrote|writes|asserted|asserts|insisted|insists|"
     r"revealed|reveals|tweeted|posted|indicated|indicates|expects|expected|accused|accuses|"
     r"denied|denies|rejected|rejects|acknowledged|admitted|put\s+the\s+(?:number|figure|toll)|"
-    r"called|described|counted|recorded|registered|puts|estimat\w+|assess(?:es|ed)?|shared|showed|shows"
+    r"called|described|counted|recorded|registered|puts|estimat\w+|assess(?:es|ed)?|shared|showed|shows|"
+    r"lists|listed|tallied|counts"
 )
 _VERB_RE = re.compile(r"\b(?:" + _VERBS + r")\b")
 _ACCORDING_RE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
@@ -61,6 +62,18 @@ _AFTER_PREPOSITION = re.compile(
 )
 _CITING = re.compile(r",\s*citing\s+[^,]*,", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?$", re.IGNORECASE)
+
+
+_FIGURE_NOUNS = (
+    r"(?:toll|death\s+toll|figures?|count|estimates?|tally|data|numbers?|assessment|"
+    r"statistics|records?)\b"
+)
+_POSSESSIVE_FIGURE = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}?" + _FIGURE_NOUNS)
+_NOUN_POSSESSIVE_FIGURE = re.compile(
+    r"\b(?:the|its)\s+(?P<noun>agency|ministry|department|union|company|hospital|"
+    r"government|presidency|organisation|organization)['’]s\s+(?:[\w-]+\s+){0,3}?" + _FIGURE_NOUNS,
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,11 @@ def find_speaker(text: str, mentions: list[Mention]) -> Speaker | None:
                 sp = Speaker((mention,))
         if sp is not None:
             candidates.append((m.start(), sp))
+    for mention in mentions:
+        if _POSSESSIVE_FIGURE.match(masked, mention.end):
+            candidates.append((mention.start, Speaker((mention,))))  # "the agency's toll was"
+    for m in _NOUN_POSSESSIVE_FIGURE.finditer(masked):
+        candidates.append((m.start(), Speaker(refers_back=True, noun=m.group("noun").lower())))
     if not candidates:
         return None
     candidates.sort(key=lambda c: c[0])

@@ -63,6 +63,9 @@ _CLASS_WORDS: dict[str, tuple[str, ...]] = {
         "passengers",
         "migrants",
         "victims",
+        "citizens",
+        "villagers",
+        "survivors",
     ],
     "homes": ["homes", "houses", "buildings", "structures", "dwellings", "apartments", "home",
               "house", "building", "dwelling"],
@@ -121,6 +124,8 @@ OUTCOME_CLASS: dict[str, str] = {
     "infected": "cases",
     "hospitalised": "hospitalised",
     "hospitalized": "hospitalised",
+    "lives": "deaths",  # "lost their lives"
+    "injuries": "injured",  # "treated for injuries"
 }
 
 REFINABLE = frozenset({"people", "troops"})

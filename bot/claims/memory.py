@@ -108,12 +108,16 @@ class SourceMemory:
             known = self._person(name)
             if known is not None:
                 return apply_aliases(known[0], known[1] or name, self.aliases)
-            return apply_aliases(source, detail, self.aliases)
+            if mention.noun is not None:
+                org = self.by_noun(mention.noun)
+                if org is not None:
+                    return apply_aliases(org[0], name, self.aliases)
+            return apply_aliases(source, None if detail == source else detail, self.aliases)
         if mention.inst is not None and mention.country is None and mention.rank <= 2:
             owner = self._owner(mention.inst)
             if owner is not None and mention.rank == 1:
                 source = join_source(owner, mention.inst)
-            elif mention.rank == 2:
+            elif mention.rank == 2 or (mention.rank == 4 and " · " not in source):
                 for key, src in reversed(self.orgs):
                     if key != mention.inst and key.endswith(" " + mention.inst):
                         source = src[0]  # "Red Crescent" after "the Taleria Red Crescent"

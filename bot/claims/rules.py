@@ -43,6 +43,7 @@ from bot.claims.model import (
     ExtractionContext,
     ExtractionResult,
     Qualifier,
+    Stance,
 )
 from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
@@ -193,6 +194,11 @@ def counted_class(
     """
     n = len(tokens)
     j = fig.last + 1
+    if j + 1 < n and tokens[j].lower == "of" and not fig.vague:
+        if tokens[j + 1].lower in ("them", "whom", "those", "these", "which"):
+            return None  # "180 of them": a part of a count already given
+        if tokens[j + 1].lower in ("our", "the", "its", "their", "his", "her"):
+            j += 2  # "356 of our citizens"
     if fig.vague and j < n and tokens[j].lower == "of":
         j += 1
     run: list[int] = []
@@ -363,6 +369,17 @@ class RuleExtractor:
                 last, last_index = [memory.resolve(m0, st[m0.start : m0.end])], idx
             if sources is None and _HEARSAY.search(st) and last and last_index == idx - 1:
                 sources = list(last)
+            if sources is None and _opens_quote(st):
+                # '"About 90 are missing. We have hope," she said.': the speaker is where
+                # the quotation closes
+                for nxt in analysed[idx + 1 : idx + 4]:
+                    nt = nxt.sentence.text
+                    if nxt.sentence.paragraph != s.paragraph:
+                        break
+                    if _closes_quote(nt):
+                        nm = find_mentions(nt, places, _alias_mentions(nt, alias_re, aliases))
+                        sources = resolve(find_speaker(nt, nm), nt)
+                        break
             timing_cache: list[Timing] = []
 
             def add(
@@ -402,8 +419,12 @@ class RuleExtractor:
             else:
                 claim_sources = sources
 
+            historical = _historical(st, article)
             # figures
             for fig, cls in a.figures:
+                if historical:
+                    abstain(s, "a figure from an earlier year (history, not a claim)")
+                    break
                 if cls is None:
                     if fig.qualifier is not Qualifier.EXACT or fig.low >= 10:
                         abstain(s, "cannot tell what the figure counts")
@@ -462,6 +483,12 @@ class RuleExtractor:
 
             # stance on the topic's proposition
             cue = find_stance(st) if near_topic else None
+            if (
+                cue is not None
+                and cue.stance is Stance.CONFIRMS
+                and any(cls is not None for _, cls in a.figures)
+            ):
+                cue = None  # "46 deaths have been confirmed": a figure, not a stance
             if cue is not None:
                 anchor = cue.start
                 while anchor > 0 and st[anchor - 1] in " \"“‘'":
@@ -478,7 +505,8 @@ class RuleExtractor:
             prev_relevant = relevant
             prev_paragraph = s.paragraph
 
-        result.claims = _one_per_key_and_source(claims)
+        vague = frozenset({outlet, "Government", "Officials", "Authorities"})
+        result.claims = _one_per_key_and_source(claims, vague)
         topic_memory.learn(memory)
         return result
 
@@ -491,13 +519,55 @@ def _subject_class(tokens: list[Token]) -> tuple[str | None, int]:
     return None, -1
 
 
-def _one_per_key_and_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
-    """Keep the best claim per (key, source): current over background, then most precise."""
+def _rank(c: ExtractedClaim) -> tuple[bool, int, bool, bool]:
+    quoted = any(q in c.evidence for q in '"“”')
+    return (not c.background, c.precision, quoted, c.source_detail is not None)
+
+
+def _one_per_key_and_source(
+    claims: list[ExtractedClaim], vague: frozenset[str] = frozenset()
+) -> list[ExtractedClaim]:
+    """Keep the best claim per (key, source): current over background, then most precise,
+    then the source's own quoted words.
+
+    A claim from a vague source (``vague``: the outlet, unnamed "officials") that agrees
+    with a named source's claim on the same key in the same article is the same
+    statement summarised (a lede) and is dropped.
+    """
     best: dict[tuple[str, str], ExtractedClaim] = {}
     for c in claims:
         k = (c.key, c.source)
         cur = best.get(k)
-        rank = (not c.background, c.precision, c.source_detail is not None)
-        if cur is None or rank > (not cur.background, cur.precision, cur.source_detail is not None):
+        if cur is None or _rank(c) > _rank(cur):
             best[k] = c
-    return sorted(best.values(), key=lambda c: (c.start, c.key, c.source))
+    kept = list(best.values())
+    if vague:
+        named = [c for c in kept if c.source not in vague]
+        kept = [
+            c
+            for c in kept
+            if c.source not in vague
+            or c.value.kind != "figure"
+            or not any(n.key == c.key and n.value.agrees_with(c.value) for n in named)
+        ]
+    return sorted(kept, key=lambda c: (c.start, c.key, c.source))
+
+
+_QUOTES_OPEN = ('"', "“")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _opens_quote(text: str) -> bool:
+    t = text.lstrip()
+    return t[:1] in _QUOTES_OPEN and not any(q in t[1:] for q in '"”')
+
+
+def _closes_quote(text: str) -> bool:
+    return any(q in text for q in '"”')
+
+
+def _historical(text: str, article: ArticleText) -> bool:
+    """A sentence about an earlier year ("in 1998, when 1,200 people died")."""
+    if article.published_at is None:
+        return False
+    return any(int(y) < article.published_at.year for y in _YEAR.findall(text))

@@ -331,6 +331,12 @@ _ORG_TITLE_NAME_RE = re.compile(
     r"(?<![\w])(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*)\s+"
     r"(?P<title>" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
 )
+# "agency chief Nermin Aksoy", "union president Rita Haug": the organisation named before
+_NOUN_TITLE_NAME_RE = re.compile(
+    r"\b(?P<noun>agency|ministry|department|union|company|hospital|group|organisation|"
+    r"organization|carmaker|automaker|firm|alliance|presidency|office|bank|lab|charity)\s+"
+    r"(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
+)
 _TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
 _DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
@@ -362,6 +368,7 @@ class Mention:
     is_person: bool = False
     inst: str | None = None
     country: str | None = None
+    noun: str | None = None  # "agency chief Nermin Aksoy": the organisation is "the agency"
 
     @property
     def is_agency(self) -> bool:
@@ -682,6 +689,12 @@ def find_mentions(
             )
     for s, e in countries:
         found.append(Mention(s, e, _COUNTRY_FORMS[text[s:e]], None, 0))
+    for m in _NOUN_TITLE_NAME_RE.finditer(text):
+        name = _clean_name(m.group("name"))
+        if name:
+            found.append(
+                Mention(m.start(), m.end(), name, name, 1, True, None, None, m.group("noun"))
+            )
     return _merge(found)
 
 
@@ -722,6 +735,17 @@ def _better(a: Mention, b: Mention) -> Mention:
         # "commander Ines Vald" inside "coast guard commander Ines Vald"
         source, inst, country = other.source, other.inst, other.country
     is_person = a.is_person or b.is_person
+    if (
+        best.rank == 4
+        and best.detail is None
+        and other.rank == 2
+        and other.detail is None
+        and other.start <= best.start
+        and other.end >= best.end
+        and other.source.endswith(best.source)
+    ):
+        # "the Taleria Red Crescent": the local society, not the movement
+        return Mention(start, end, other.source, None, 2, False, other.inst)
     return Mention(
         start,
         end,
@@ -731,6 +755,7 @@ def _better(a: Mention, b: Mention) -> Mention:
         is_person,
         inst or other.inst,
         country or (other.country if (inst or other.inst) == other.inst else None),
+        a.noun or b.noun,
     )
 
 

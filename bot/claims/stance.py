@@ -35,8 +35,9 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
             r"\b(?:denied|denies|deny|denying|dismissed|dismisses)\b"
             r"|\b(?:rejected|rejects|refuted|refutes)\s+(?:the\s+|these\s+|this\s+|such\s+)?"
             r"(?:\w+\s+)?(?:claims?|allegations?|reports?|accusations?|assertions?)\b"
-            r"|\b(?:fake|deception|baseless|groundless|false|untrue|lies|nonsense|fabricat\w*|"
-            r"disinformation|hoax)\b",
+            r"|\b(?:fake|deception|baseless|groundless|false|untrue|nonsense|fabricat\w*|"
+            r"disinformation|hoax)\b"
+            r"|\b(?:are|were|is|all|of|these|those|such)\s+lies\b",
             re.IGNORECASE,
         ),
     ),
@@ -67,6 +68,13 @@ _VERBAL = re.compile(
 )
 
 
+_NOT_CONFIRM_BEFORE = re.compile(r"(?:\bbe|\bto|\bif|\bthe|\bof|\ba|\bits)\s+$", re.I)
+_CONFIRMED_NOUN = re.compile(
+    r"confirmed\s+(?:\w+\s+)?(?:cases?|deaths?|toll|dead|infections?|count|figures?|number)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class StanceCue:
     stance: Stance
@@ -92,7 +100,10 @@ def find_stance(sentence: str) -> StanceCue | None:
     for stance, pattern in _PATTERNS:
         m = pattern.search(sentence)
         if m:
-            if stance is Stance.CONFIRMS and re.search(r"\bbe\s+$|\bto\s+$", sentence[: m.start()]):
-                continue  # "yet to be confirmed", "wants to confirm"
+            if stance is Stance.CONFIRMS and (
+                _NOT_CONFIRM_BEFORE.search(sentence, max(0, m.start() - 12), m.start())
+                or _CONFIRMED_NOUN.match(sentence, m.start())
+            ):
+                continue  # "yet to be confirmed", "if confirmed", "the confirmed death toll"
             return StanceCue(stance, m.start(), m.end(), bool(_VERBAL.match(m.group())))
     return None
