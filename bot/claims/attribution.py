@@ -76,6 +76,15 @@ _NOUN_POSSESSIVE_FIGURE = re.compile(
 )
 
 
+_TRAILING_SUBJECT = re.compile(
+    r",\s*(?:the|a|an|its)\s+(?:[\w'’-]+\s+){0,3}?(?P<noun>union|company|ministry|agency|"
+    r"department|carmaker|automaker|firm|group|hospital|organisation|organization|presidency|"
+    r"government|employer|alliance|bank|regulator|operator)"
+    r"(?:\s+(?:has|have|had|also|later|then|again|previously|earlier))*\s*$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Speaker:
     """The speaker found for a sentence: named mentions, or a back-reference."""
@@ -159,6 +168,10 @@ def speaker_before(
         if noun is not None and noun.lower() in ("the", "a", "an", "this", "that", "its"):
             noun = None
         return Speaker(refers_back=True, noun=noun.lower() if noun else None)
+    clause = _TRAILING_SUBJECT.search(text, max(0, anchor - 60), anchor)
+    if clause is not None and (nearest is None or clause.start() >= nearest.end):
+        # "Brannick plans cuts, the country's largest union said": the noun after the comma
+        return Speaker(refers_back=True, noun=clause.group("noun").lower())
     if nearest is None:
         return None
     gap = text[nearest.end : anchor]

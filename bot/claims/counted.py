@@ -125,10 +125,13 @@ OUTCOME_CLASS: dict[str, str] = {
     "hospitalised": "hospitalised",
     "hospitalized": "hospitalised",
     "lives": "deaths",  # "lost their lives"
+    "strike": "strikers",  # "12,000 workers joined the strike"
+    "striking": "strikers",
+    "walked": "strikers",  # "walked out"
     "injuries": "injured",  # "treated for injuries"
 }
 
-REFINABLE = frozenset({"people", "troops"})
+REFINABLE = frozenset({"people", "troops", "workers"})
 
 # "two patrol boats", "40 rescue helicopters": the responders' own equipment, not what
 # the story counts.

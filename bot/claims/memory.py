@@ -128,6 +128,10 @@ class SourceMemory:
                 return apply_aliases(known[0], detail, self.aliases)
         return apply_aliases(source, detail, self.aliases)
 
+    def is_org(self, source: str) -> bool:
+        """True when ``source`` is an organisation this article has named."""
+        return any(src[0] == source for _, src in self.orgs)
+
     def by_noun(self, noun: str) -> Source | None:
         """The organisation "the ministry" / "the company" / "the union" stands for."""
         noun = noun.lower()

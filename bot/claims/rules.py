@@ -349,7 +349,18 @@ class RuleExtractor:
                     if by_noun is not None:
                         return [by_noun]
                 return list(last) if last else []
-            return [memory.resolve(m, mentions_text[m.start : m.end]) for m in sp.mentions]
+            out = []
+            for m in sp.mentions:
+                src = memory.resolve(m, mentions_text[m.start : m.end])
+                if m.titled and src[1] is None and last and len(last) == 1:
+                    # "chief executive Lars Odegaard told investors" right after the
+                    # company spoke: the title speaks for the organisation last heard
+                    org = last[0][0]
+                    if " · " in org or memory.is_org(org):
+                        src = (org, src[0])
+                        memory.people[src[1].lower()] = src
+                out.append(src)
+            return out
 
         for idx, a in enumerate(analysed):
             s = a.sentence

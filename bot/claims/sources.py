@@ -369,6 +369,7 @@ class Mention:
     inst: str | None = None
     country: str | None = None
     noun: str | None = None  # "agency chief Nermin Aksoy": the organisation is "the agency"
+    titled: bool = False  # "chief executive Lars Odegaard": a title, no institution named
 
     @property
     def is_agency(self) -> bool:
@@ -662,12 +663,17 @@ def find_mentions(
         if org:
             found.append(Mention(s, t.end(), org.strip(), name, 2, True, org.lower()))
         else:
-            found.append(Mention(t.start("name"), t.end("name"), name, None, 1, True))
+            found.append(Mention(t.start("name"), t.end("name"), name, None, 1, True, titled=True))
     if " " in text:
         for m in _ORG_TITLE_NAME_RE.finditer(text):
             org = _clean_name(m.group("org"))
             name = _clean_name(m.group("name"))
-            if not org or not name or org.split()[-1] in _NAME_WORD_STOP:
+            if (
+                not org
+                or not name
+                or org.split()[-1] in _NAME_WORD_STOP
+                or org.split()[-1].lower() in _TITLE_SET
+            ):
                 continue
             country = country_of(org, False, places) if len(org.split()) == 1 else None
             if org in _KNOWN:
@@ -695,10 +701,10 @@ def find_mentions(
             found.append(
                 Mention(m.start(), m.end(), name, name, 1, True, None, None, m.group("noun"))
             )
-    return _merge(found)
+    return _merge(found, places)
 
 
-def _merge(found: list[Mention]) -> list[Mention]:
+def _merge(found: list[Mention], places: frozenset[str] = frozenset()) -> list[Mention]:
     """Keep the best of overlapping mentions; fold a person into the institution before it."""
     found.sort(key=lambda x: (x.start, -(x.end - x.start), -x.rank))
     kept: list[Mention] = []
@@ -708,14 +714,14 @@ def _merge(found: list[Mention]) -> list[Mention]:
             kept.append(m)
             continue
         k = overlapping[-1]
-        better = _better(k, m)
+        better = _better(k, m, places)
         if better is not k:
             kept[kept.index(k)] = better
     kept.sort(key=lambda x: x.start)
     return kept
 
 
-def _better(a: Mention, b: Mention) -> Mention:
+def _better(a: Mention, b: Mention, places: frozenset[str] = frozenset()) -> Mention:
     """Combine two overlapping mentions into one: widest span, best source, a person's name."""
     start, end = min(a.start, b.start), max(a.end, b.end)
     best = a if (a.rank, a.end - a.start) >= (b.rank, b.end - b.start) else b
@@ -742,7 +748,8 @@ def _better(a: Mention, b: Mention) -> Mention:
         and other.detail is None
         and other.start <= best.start
         and other.end >= best.end
-        and other.source.endswith(best.source)
+        and other.source.endswith(" " + best.source)
+        and other.source[: -len(best.source)].strip() in (places | _COUNTRY_FORMS.keys())
     ):
         # "the Taleria Red Crescent": the local society, not the movement
         return Mention(start, end, other.source, None, 2, False, other.inst)
@@ -756,6 +763,7 @@ def _better(a: Mention, b: Mention) -> Mention:
         inst or other.inst,
         country or (other.country if (inst or other.inst) == other.inst else None),
         a.noun or b.noun,
+        (a.titled or b.titled) and not (inst or other.inst),
     )
 
 
@@ -802,7 +810,7 @@ def bare_name_before(text: str, end: int) -> tuple[int, str] | None:
     return m.start(1), name
 
 
-_NAME_AT_END = re.compile(r"(" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$")
+_NAME_AT_END = re.compile(r"((?:" + _NAME + r"\s+&\s+)?" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$")
 
 
 def is_country_word(word: str) -> bool:

@@ -68,6 +68,11 @@ _VERBAL = re.compile(
 )
 
 
+_FIGURE_OBJECT = re.compile(
+    r"\s+(?:the|these|those|its|their|this|that)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:figures?|numbers?|estimates?|counts?|tolls?|tally|data)\b",
+    re.IGNORECASE,
+)
 _NOT_CONFIRM_BEFORE = re.compile(r"(?:\bbe|\bto|\bif|\bthe|\bof|\ba|\bits)\s+$", re.I)
 _CONFIRMED_NOUN = re.compile(
     r"confirmed\s+(?:\w+\s+)?(?:cases?|deaths?|toll|dead|infections?|count|figures?|number)\b",
@@ -100,6 +105,8 @@ def find_stance(sentence: str) -> StanceCue | None:
     for stance, pattern in _PATTERNS:
         m = pattern.search(sentence)
         if m:
+            if stance is Stance.DENIES and _FIGURE_OBJECT.match(sentence, m.end()):
+                continue  # "rejected the figures as fake": a dispute over a number
             if stance is Stance.CONFIRMS and (
                 _NOT_CONFIRM_BEFORE.search(sentence, max(0, m.start() - 12), m.start())
                 or _CONFIRMED_NOUN.match(sentence, m.start())
