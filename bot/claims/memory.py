@@ -49,12 +49,16 @@ class TopicMemory:
 
     people: dict[str, Source] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # institution -> country
+    voices: dict[str, str] = field(default_factory=dict)  # country -> its last institution
 
     def learn(self, other: SourceMemory) -> None:
         if len(self.people) > _MAX_PEOPLE:
             self.people.clear()
         self.people.update(other.people)
         self.owners.update(other.owners)
+        for _, (src, _detail) in other.orgs:
+            if " · " in src:
+                self.voices[src.split(" · ", 1)[0]] = src
 
 
 @dataclass
@@ -102,6 +106,12 @@ class SourceMemory:
         if raw_l.startswith("the ") and raw_l[4:] in self.aliases:
             return self.aliases[raw_l[4:]], mention.detail
         source, detail = mention.source, mention.detail
+        if mention.rank == 0 and not mention.is_person:
+            # "Kestria says": the country's institution this story has been quoting
+            inst = self.by_country(source)
+            if inst is not None:
+                return apply_aliases(inst, None, self.aliases)
+            return apply_aliases(source, detail, self.aliases)
         if mention.inst is None and mention.is_person and mention.rank <= 1:
             # "commander Ines Vald", "Vald said": a person seen before with an institution
             name = detail or source
@@ -127,6 +137,16 @@ class SourceMemory:
             if known is not None:
                 return apply_aliases(known[0], detail, self.aliases)
         return apply_aliases(source, detail, self.aliases)
+
+    def by_country(self, country: str) -> str | None:
+        """The institution of ``country`` most recently named (this article, then topic)."""
+        prefix = country + " · "
+        for _, src in reversed(self.orgs):
+            if src[0].startswith(prefix):
+                return src[0]
+        if self.topic is not None:
+            return self.topic.voices.get(country)
+        return None
 
     def is_org(self, source: str) -> bool:
         """True when ``source`` is an organisation this article has named."""

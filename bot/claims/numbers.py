@@ -276,7 +276,9 @@ def _is_not_count(tokens: list[Token], i: int, last: int) -> bool:
     nxt2 = _low(tokens, last + 2)
     if prev in _MONEY_BEFORE or nxt in _MONEY_AFTER or nxt in _PERCENT_AFTER:
         return True
-    if (nxt == "-" and nxt2 in ("year", "years", "month", "day", "week")) or nxt in _AGE_AFTER:
+    if (nxt == "-" and nxt2.split("-")[0] in ("year", "years", "month", "day", "week")) or (
+        nxt in _AGE_AFTER
+    ):
         return True
     if nxt in ("years", "year", "months", "weeks", "days") and _low(tokens, last + 2) == "old":
         return True
@@ -286,7 +288,7 @@ def _is_not_count(tokens: list[Token], i: int, last: int) -> bool:
         return True
     if nxt in _TIME_AFTER or (nxt in (":", ".") and _low(tokens, last + 2).isdigit()):
         return True
-    if prev in (":", "/") or nxt == "/":
+    if prev in (":", "/", "+") or nxt == "/":
         return True
     if tok.kind == "num" and prev == "#":
         return True

@@ -114,7 +114,6 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "defence ministry": (
         "defence ministry", "defense ministry", "ministry of defence", "ministry of defense",
         "defence minister", "defense minister", "defence secretary", "defense secretary",
-        "defence department", "defense department",
     ),
     "foreign ministry": (
         "foreign ministry", "ministry of foreign affairs", "foreign minister",
@@ -149,6 +148,8 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "embassy": ("embassy",),
     "governor": ("governor", "governor's office", "regional governor", "provincial governor"),
     "coast guard": ("coast guard", "coastguard"),
+    "defense department": ("defense department", "defence department",
+                           "department of defense", "department of defence"),
     "border guard": ("border guard", "border guards", "border service"),
     "labour ministry": ("labour ministry", "labor ministry", "ministry of labour",
                         "ministry of labor", "labour minister", "labor minister",

@@ -37,7 +37,11 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
             r"(?:\w+\s+)?(?:claims?|allegations?|reports?|accusations?|assertions?)\b"
             r"|\b(?:fake|deception|baseless|groundless|false|untrue|nonsense|fabricat\w*|"
             r"disinformation|hoax)\b"
-            r"|\b(?:are|were|is|all|of|these|those|such)\s+lies\b",
+            r"|\b(?:are|were|is|all|of|these|those|such)\s+lies\b"
+            r"|\bthere\s+(?:are|is|were|was)\s+no\s+(?!(?:immediate\s+|further\s+|official\s+)?"
+            r"(?:reports?|word|details?|comments?|information|confirmation|indication)\b)"
+            r"|\b(?:has|have|had|did|does|do|is|are|was|were)\s+not\s+(?:\w+\s+)?"
+            r"(?:sent|send|sending|deployed|deploy|deploying|dispatched)\b",
             re.IGNORECASE,
         ),
     ),
@@ -53,7 +57,7 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
         Stance.CONFIRMS,
         re.compile(
             r"\b(?:confirmed|confirms|confirm|acknowledged|acknowledges|admitted|admits|"
-            r"accused|accuses)\b",
+            r"accused|accuses|established\s+that|verified)\b",
             re.IGNORECASE,
         ),
     ),
@@ -63,7 +67,7 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
 _VERBAL = re.compile(
     r"(?:neither|cannot|can|could|did|does|do|would|will|is|was|not|unable|has|have|had|never|"
     r"declin|refus|avoid|refrain|denied|denies|deny|denying|dismiss|reject|refut|confirm|"
-    r"acknowledg|admit|accus)",
+    r"acknowledg|admit|accus|there|establish|verif)",
     re.IGNORECASE,
 )
 
@@ -93,7 +97,7 @@ _CUE_PARTS = (
     "confirm", "deni", "deny", "comment", "declin", "refus", "avoid", "refrain", "our ", "dismiss",
     "reject", "refut", "fake", "decept", "baseless", "groundless", "false", "untrue", "lies",
     "nonsense", "fabricat", "disinform", "hoax", "credib", "plausib", "likely", "believ",
-    "acknowledg", "admit", "accus",
+    "acknowledg", "admit", "accus", "there ", " not ", "establish", "verified",
 )  # fmt: skip
 
 
