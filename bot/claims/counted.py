@@ -128,10 +128,18 @@ OUTCOME_CLASS: dict[str, str] = {
     "strike": "strikers",  # "12,000 workers joined the strike"
     "striking": "strikers",
     "walked": "strikers",  # "walked out"
+    "ward": "hospitalised",  # "24 patients on the isolation ward"
+    "wards": "hospitalised",
     "injuries": "injured",  # "treated for injuries"
 }
 
 REFINABLE = frozenset({"people", "troops", "workers"})
+
+# What can be somewhere: a location claim needs a subject that moves.
+MOBILE = frozenset(
+    ["troops", "vessels", "aircraft", "vehicles", "weapons", "displaced", "protesters",
+     "captured", "hostages", "strikers", "people"]
+)  # fmt: skip
 
 # "two patrol boats", "40 rescue helicopters": the responders' own equipment, not what
 # the story counts.

@@ -20,6 +20,7 @@ from functools import lru_cache
 from bot.claims.attribution import Speaker, find_speaker, speaker_before
 from bot.claims.counted import (
     LOOKBACK_CLASS,
+    MOBILE,
     NOT_COUNTED,
     OUTCOME_CLASS,
     REFINABLE,
@@ -205,6 +206,18 @@ def counted_class(
     while j < n and len(run) < 5 and tokens[j].kind == "word" and tokens[j].lower not in _STOP:
         run.append(j)
         j += 1
+    if (
+        j + 1 < n
+        and tokens[j].lower in ("and", "or")
+        and not any(tokens[k].lower in WORD_CLASS for k in run)
+    ):
+        # "75 suspected and confirmed cases": the noun comes after the coordination
+        k = j + 1
+        while k < n and k < j + 4 and tokens[k].kind == "word":
+            if tokens[k].lower in WORD_CLASS:
+                run.append(k)
+                break
+            k += 1
     cls: str | None = None
     noun = fig.last
     for k in run:
@@ -471,6 +484,8 @@ class RuleExtractor:
                     a.tokens if a.tokens is not None else tokenize(st)
                 )
             they = _THEY.search(st) if location else None
+            if location and (subject_here or dominant) not in MOBILE:
+                location = None  # cases and deaths have no whereabouts to report
             if location and not (
                 (subject_here is not None and subject_at < location[1])
                 or (they is not None and they.start() < location[1])
@@ -500,6 +515,13 @@ class RuleExtractor:
                 and any(cls is not None for _, cls in a.figures)
             ):
                 cue = None  # "46 deaths have been confirmed": a figure, not a stance
+            if (
+                cue is not None
+                and cue.existential
+                and topic_re is not None
+                and topic_re.search(st, cue.end, cue.end + 60) is None
+            ):
+                cue = None  # "there was no reason for travel restrictions"
             if cue is not None:
                 anchor = cue.start
                 while anchor > 0 and st[anchor - 1] in " \"“‘'":

@@ -77,6 +77,9 @@ _FIGURE_OBJECT = re.compile(
     r"(?:figures?|numbers?|estimates?|counts?|tolls?|tally|data)\b",
     re.IGNORECASE,
 )
+_COUNT_NOUN_BEFORE = re.compile(
+    r"\b(?:cases|deaths|infections|dead|casualties|fatalities)\s+(?:were\s+|was\s+)?$", re.I
+)
 _NOT_CONFIRM_BEFORE = re.compile(r"(?:\bbe|\bto|\bif|\bthe|\bof|\ba|\bits)\s+$", re.I)
 _CONFIRMED_NOUN = re.compile(
     r"confirmed\s+(?:\w+\s+)?(?:cases?|deaths?|toll|dead|infections?|count|figures?|number)\b",
@@ -90,6 +93,7 @@ class StanceCue:
     start: int
     end: int
     verbal: bool = True  # "denied", "cannot confirm" (a verb whose subject speaks)
+    existential: bool = False  # "there are no …": a denial only if the topic follows
 
 
 # Every cue above contains one of these (lower case): a cheap test before the regexes.
@@ -113,8 +117,12 @@ def find_stance(sentence: str) -> StanceCue | None:
                 continue  # "rejected the figures as fake": a dispute over a number
             if stance is Stance.CONFIRMS and (
                 _NOT_CONFIRM_BEFORE.search(sentence, max(0, m.start() - 12), m.start())
+                or _COUNT_NOUN_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
                 or _CONFIRMED_NOUN.match(sentence, m.start())
             ):
                 continue  # "yet to be confirmed", "if confirmed", "the confirmed death toll"
-            return StanceCue(stance, m.start(), m.end(), bool(_VERBAL.match(m.group())))
+            existential = m.group().lower().startswith("there")
+            return StanceCue(
+                stance, m.start(), m.end(), bool(_VERBAL.match(m.group())), existential
+            )
     return None
