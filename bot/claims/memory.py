@@ -41,6 +41,11 @@ _COMPANY_NOUNS = frozenset(
      "employer", "manufacturer", "operator", "airline", "bank", "insurer", "lab", "charity"]
 )  # fmt: skip
 _MAX_PEOPLE = 2_000
+# Too generic to inherit an owner from another article ("intelligence services said").
+_GENERIC_INSTS = frozenset(
+    ["intelligence", "military intelligence", "government", "military", "police",
+     "emergency services", "president", "parliament", "prosecutors"]
+)  # fmt: skip
 
 
 @dataclass
@@ -50,10 +55,12 @@ class TopicMemory:
     people: dict[str, Source] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # institution -> country
     voices: dict[str, str] = field(default_factory=dict)  # country -> its last institution
+    stance_holders: set[str] = field(default_factory=set)  # sources that took a stance
 
     def learn(self, other: SourceMemory) -> None:
         if len(self.people) > _MAX_PEOPLE:
             self.people.clear()
+            self.stance_holders.clear()
         self.people.update(other.people)
         self.owners.update(other.owners)
         for _, (src, _detail) in other.orgs:
@@ -86,7 +93,7 @@ class SourceMemory:
             return self.owners[inst]
         if inst in self._alias_owner:
             return self._alias_owner[inst]
-        if self.topic is not None:
+        if self.topic is not None and inst not in _GENERIC_INSTS:
             return self.topic.owners.get(inst)
         return None
 

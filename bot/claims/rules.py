@@ -48,7 +48,7 @@ from bot.claims.model import (
 )
 from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
-from bot.claims.sources import Mention, find_mentions, place_names
+from bot.claims.sources import Mention, find_mentions, join_source, place_names
 from bot.claims.stance import find_stance
 from bot.claims.status import find_location, find_status
 from bot.claims.tokens import Token, tokenize
@@ -365,6 +365,21 @@ class RuleExtractor:
             out = []
             for m in sp.mentions:
                 src = memory.resolve(m, mentions_text[m.start : m.end])
+                if (
+                    m.inst is not None
+                    and m.country is None
+                    and m.rank <= 1
+                    and " · " not in src[0]
+                    and last_owner is not None
+                    and paragraph[0] - last_owner[1] <= 1
+                ):
+                    # "Defense Minister Kim said" right after "South Korea's spy agency
+                    # said": the country of the story's last speaker
+                    src = (join_source(last_owner[0], m.inst), src[1])
+                if m.inst in _UNNAMED_INSTS and " · " not in src[0]:
+                    # "according to intelligence services": nobody a reader can weigh;
+                    # the outlet's own reporting
+                    src = (outlet, src[1] or "unnamed " + m.inst)
                 if m.titled and src[1] is None and last and len(last) == 1:
                     # "chief executive Lars Odegaard told investors" right after the
                     # company spoke: the title speaks for the organisation last heard
@@ -375,9 +390,13 @@ class RuleExtractor:
                 out.append(src)
             return out
 
+        last_owner: tuple[str, int] | None = None  # country of the last speaker, paragraph
+        paragraph = [0]
+        holders = topic_memory.stance_holders
         for idx, a in enumerate(analysed):
             s = a.sentence
             st = s.text
+            paragraph[0] = s.paragraph
             relevant = topic_re is None or topic_re.search(st) is not None
             near_topic = relevant or (prev_relevant and s.paragraph <= prev_paragraph + 1)
             mentions = find_mentions(st, places, _alias_mentions(st, alias_re, aliases))
@@ -387,6 +406,8 @@ class RuleExtractor:
             sources = resolve(speaker, st)
             if speaker is not None and speaker.named and sources:
                 last, last_index = sources, idx
+                if " · " in sources[0][0]:
+                    last_owner = (sources[0][0].split(" · ", 1)[0], s.paragraph)
             elif speaker is None and mentions and mentions[0].start <= 4 and mentions[0].is_person:
                 # "Minister X visited the site." makes X the one a later "she said" means
                 m0 = mentions[0]
@@ -508,7 +529,8 @@ class RuleExtractor:
                         add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
 
             # stance on the topic's proposition
-            cue = find_stance(st) if near_topic else None
+            holder = bool(sources) and sources is not None and sources[0][0] in holders
+            cue = find_stance(st) if near_topic or holder else None
             if (
                 cue is not None
                 and cue.stance is Stance.CONFIRMS
@@ -534,6 +556,7 @@ class RuleExtractor:
                     abstain(s, f"stance ({cue.stance}) without a speaker")
                 else:
                     add(stance_k, stance_label, ClaimValue.of_stance(cue.stance), srcs, 1)
+                    holders.update(src for src, _ in srcs)
 
             prev_relevant = relevant
             prev_paragraph = s.paragraph
@@ -586,6 +609,7 @@ def _one_per_key_and_source(
     return sorted(kept, key=lambda c: (c.start, c.key, c.source))
 
 
+_UNNAMED_INSTS = frozenset(["intelligence", "military intelligence"])
 _QUOTES_OPEN = ('"', "“")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
