@@ -125,6 +125,10 @@ class SourceMemory:
             known = self._person(name)
             if known is not None:
                 return apply_aliases(known[0], known[1] or name, self.aliases)
+            if detail is None and " " not in name:
+                inst = self.by_country(name)  # "Zubria says": a place, not a person
+                if inst is not None:
+                    return apply_aliases(inst, None, self.aliases)
             if mention.noun is not None:
                 org = self.by_noun(mention.noun)
                 if org is not None:

@@ -541,7 +541,7 @@ class RuleExtractor:
                 cue is not None
                 and cue.existential
                 and topic_re is not None
-                and topic_re.search(st, cue.end, cue.end + 60) is None
+                and topic_re.search(" ".join(st[cue.end :].split()[:3])) is None
             ):
                 cue = None  # "there was no reason for travel restrictions"
             if cue is not None:

@@ -80,6 +80,11 @@ _FIGURE_OBJECT = re.compile(
 _COUNT_NOUN_BEFORE = re.compile(
     r"\b(?:cases|deaths|infections|dead|casualties|fatalities)\s+(?:were\s+|was\s+)?$", re.I
 )
+_FIGURE_DISPUTE = re.compile(
+    r"\b(?:rejected|rejects|dismissed|dismisses|disputed|disputes|denied|denies)"
+    + _FIGURE_OBJECT.pattern,
+    re.IGNORECASE,
+)
 _NOT_CONFIRM_BEFORE = re.compile(r"(?:\bbe|\bto|\bif|\bthe|\bof|\ba|\bits)\s+$", re.I)
 _CONFIRMED_NOUN = re.compile(
     r"confirmed\s+(?:\w+\s+)?(?:cases?|deaths?|toll|dead|infections?|count|figures?|number)\b",
@@ -113,7 +118,9 @@ def find_stance(sentence: str) -> StanceCue | None:
     for stance, pattern in _PATTERNS:
         m = pattern.search(sentence)
         if m:
-            if stance is Stance.DENIES and _FIGURE_OBJECT.match(sentence, m.end()):
+            if stance is Stance.DENIES and (
+                _FIGURE_OBJECT.match(sentence, m.end()) or _FIGURE_DISPUTE.search(sentence)
+            ):
                 continue  # "rejected the figures as fake": a dispute over a number
             if stance is Stance.CONFIRMS and (
                 _NOT_CONFIRM_BEFORE.search(sentence, max(0, m.start() - 12), m.start())
