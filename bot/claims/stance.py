@@ -110,10 +110,12 @@ _CUE_PARTS = (
 )  # fmt: skip
 
 
+_CUE_PREFILTER = re.compile("|".join(re.escape(p) for p in _CUE_PARTS), re.IGNORECASE)
+
+
 def find_stance(sentence: str) -> StanceCue | None:
     """The first-priority stance cue in ``sentence``, or ``None``."""
-    low = sentence.lower()
-    if not any(part in low for part in _CUE_PARTS):
+    if _CUE_PREFILTER.search(sentence) is None:
         return None
     for stance, pattern in _PATTERNS:
         m = pattern.search(sentence)

@@ -44,9 +44,11 @@ _STATUS_PARTS = ("fighting", "combat", "front", "battle", "train", "contained", 
                  "strike", "custody")  # fmt: skip
 
 
+_STATUS_PREFILTER = re.compile("|".join(_STATUS_PARTS), re.IGNORECASE)
+
+
 def find_status(sentence: str) -> str | None:
-    low = sentence.lower()
-    if not any(part in low for part in _STATUS_PARTS):
+    if _STATUS_PREFILTER.search(sentence) is None:
         return None
     for status, pattern in _STATUSES:
         if pattern.search(sentence):
