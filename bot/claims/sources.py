@@ -339,6 +339,7 @@ _NOUN_TITLE_NAME_RE = re.compile(
     r"(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
 )
 _TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
+_ORG_HEAD_RE = re.compile(r"\b" + _ORG_HEAD + r"\b")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
 _DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 _NAME_WORD_STOP = frozenset(
@@ -665,7 +666,7 @@ def find_mentions(
             found.append(Mention(s, t.end(), org.strip(), name, 2, True, org.lower()))
         else:
             found.append(Mention(t.start("name"), t.end("name"), name, None, 1, True, titled=True))
-    if " " in text:
+    if titles:
         for m in _ORG_TITLE_NAME_RE.finditer(text):
             org = _clean_name(m.group("org"))
             name = _clean_name(m.group("name"))
@@ -683,7 +684,7 @@ def find_mentions(
                 found.append(Mention(m.start(), m.end(), country, name, 2, True, None, country))
             elif org.lower() not in _INST_OF and not is_country_word(org):
                 found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
-    for m in _ORG_RE.finditer(text):
+    for m in _ORG_RE.finditer(text) if _ORG_HEAD_RE.search(text) else ():
         org = _clean_name(m.group("org"))
         if org and len(org.split()) >= 2:
             end = m.end()
@@ -696,7 +697,7 @@ def find_mentions(
             )
     for s, e in countries:
         found.append(Mention(s, e, _COUNTRY_FORMS[text[s:e]], None, 0))
-    for m in _NOUN_TITLE_NAME_RE.finditer(text):
+    for m in _NOUN_TITLE_NAME_RE.finditer(text) if titles else ():
         name = _clean_name(m.group("name"))
         if name:
             found.append(
