@@ -252,8 +252,15 @@ def _read_number(tokens: list[Token], i: int) -> tuple[float, int, bool] | None:
     return value, j - 1, any(w in _SCALES for w in words)
 
 
+_QUALIFIERS_BY_LAST: dict[str, list[tuple[tuple[str, ...], Qualifier]]] = {}
+for _phrase, _qual in _QUALIFIERS_BEFORE:
+    _QUALIFIERS_BY_LAST.setdefault(_phrase[-1], []).append((_phrase, _qual))
+
+
 def _qualifier_before(tokens: list[Token], i: int) -> tuple[Qualifier, int]:
-    for phrase, qual in _QUALIFIERS_BEFORE:
+    if i == 0:
+        return Qualifier.EXACT, i
+    for phrase, qual in _QUALIFIERS_BY_LAST.get(tokens[i - 1].lower, ()):
         n = len(phrase)
         if i - n < 0:
             continue
@@ -269,7 +276,9 @@ def _is_not_count(tokens: list[Token], i: int, last: int) -> bool:
     nxt2 = _low(tokens, last + 2)
     if prev in _MONEY_BEFORE or nxt in _MONEY_AFTER or nxt in _PERCENT_AFTER:
         return True
-    if (nxt == "-" and nxt2 in ("year", "years", "month", "day", "week")) or nxt in _AGE_AFTER:
+    if (nxt == "-" and nxt2.split("-")[0] in ("year", "years", "month", "day", "week")) or (
+        nxt in _AGE_AFTER
+    ):
         return True
     if nxt in ("years", "year", "months", "weeks", "days") and _low(tokens, last + 2) == "old":
         return True
@@ -279,7 +288,7 @@ def _is_not_count(tokens: list[Token], i: int, last: int) -> bool:
         return True
     if nxt in _TIME_AFTER or (nxt in (":", ".") and _low(tokens, last + 2).isdigit()):
         return True
-    if prev in (":", "/") or nxt == "/":
+    if prev in (":", "/", "+") or nxt == "/":
         return True
     if tok.kind == "num" and prev == "#":
         return True

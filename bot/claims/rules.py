@@ -15,20 +15,27 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.claims.attribution import Speaker, find_speaker, speaker_before
 from bot.claims.counted import (
     LOOKBACK_CLASS,
+    MOBILE,
     NOT_COUNTED,
     OUTCOME_CLASS,
     REFINABLE,
+    RESPONDER_MODIFIERS,
     WORD_CLASS,
+    allowed_classes,
     class_of,
-    plural_form,
+    related,
+    singular,
     topic_classes,
+    topic_display,
 )
 from bot.claims.dates import Timing, when_asserted
 from bot.claims.keys import count_key, location_key, stance_key, status_key
+from bot.claims.memory import SourceMemory, TopicMemory
 from bot.claims.model import (
     Abstention,
     ArticleText,
@@ -37,10 +44,11 @@ from bot.claims.model import (
     ExtractionContext,
     ExtractionResult,
     Qualifier,
+    Stance,
 )
 from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
-from bot.claims.sources import Mention, apply_aliases, find_mentions
+from bot.claims.sources import Mention, find_mentions, join_source, place_names
 from bot.claims.stance import find_stance
 from bot.claims.status import find_location, find_status
 from bot.claims.tokens import Token, tokenize
@@ -111,6 +119,12 @@ _STOP = frozenset(
 )
 _HEARSAY = re.compile(r"\b(?:said\s+to|reportedly|allegedly|are\s+believed|is\s+believed)\b")
 _THEY = re.compile(r"\b(?:they|them|these|those)\b", re.IGNORECASE)
+_NUMBERISH = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|scores|tens)\b",
+    re.IGNORECASE,
+)
 _BREAK = frozenset([".", ";", ":", "?", "!", '"', "“", "”"])
 
 Source = tuple[str, str | None]
@@ -119,7 +133,7 @@ Source = tuple[str, str | None]
 @dataclass
 class _Sentence:
     sentence: Sentence
-    tokens: list[Token]
+    tokens: list[Token] | None  # None: no number in the sentence, not tokenised yet
     figures: list[tuple[Figure, str | None]]
 
 
@@ -138,35 +152,95 @@ def _topic_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+_NOT_NOUN = frozenset(
+    [
+        "near",
+        "inside",
+        "off",
+        "outside",
+        "within",
+        "along",
+        "over",
+        "under",
+        "between",
+        "through",
+        "toward",
+        "towards",
+        "around",
+        "behind",
+        "beyond",
+        "ago",
+        "last",
+        "so",
+        "far",
+        "already",
+        "still",
+        "now",
+    ]
+)
+
+
 def counted_class(
-    tokens: list[Token], fig: Figure, topic_nouns: frozenset[str] = frozenset()
+    tokens: list[Token],
+    fig: Figure,
+    topic_nouns: frozenset[str] = frozenset(),
+    topic_prefixes: tuple[str, ...] = (),
 ) -> str | None:
-    """What ``fig`` counts, as a class ("troops", "deaths"...), or ``None``."""
+    """What ``fig`` counts, as a class ("troops", "deaths"...), or ``None``.
+
+    The counted noun is the head of the noun phrase after the figure: the first word
+    of a known class ("40 Ardenian fishing trawlers" -> vessels), else the LAST noun
+    of the phrase in its singular form when the topic names it; a modifier ("fishing")
+    is never the head.
+    """
     n = len(tokens)
     j = fig.last + 1
+    if j + 1 < n and tokens[j].lower == "of" and not fig.vague:
+        if tokens[j + 1].lower in ("them", "whom", "those", "these", "which"):
+            return None  # "180 of them": a part of a count already given
+        if tokens[j + 1].lower in ("our", "the", "its", "their", "his", "her"):
+            j += 2  # "356 of our citizens"
     if fig.vague and j < n and tokens[j].lower == "of":
         j += 1
     run: list[int] = []
     while j < n and len(run) < 5 and tokens[j].kind == "word" and tokens[j].lower not in _STOP:
         run.append(j)
         j += 1
+    if (
+        j + 1 < n
+        and tokens[j].lower in ("and", "or")
+        and not any(tokens[k].lower in WORD_CLASS for k in run)
+    ):
+        # "75 suspected and confirmed cases": the noun comes after the coordination
+        k = j + 1
+        while k < n and k < j + 4 and tokens[k].kind == "word":
+            if tokens[k].lower in WORD_CLASS:
+                run.append(k)
+                break
+            k += 1
     cls: str | None = None
     noun = fig.last
     for k in run:
         c = WORD_CLASS.get(tokens[k].lower)
         if c is not None:
             cls, noun = c, k
+            if k > run[0] and tokens[k - 1].lower in RESPONDER_MODIFIERS:
+                return None  # "two patrol boats": the responders' own
             break
     if cls is None and run:
         if tokens[run[0]].lower in NOT_COUNTED:
             return None
+        phrase: list[int] = []
         for k in run:
-            cls = class_of(tokens[k].lower, topic_nouns)
-            if cls is not None:
-                noun = k
+            w = tokens[k].lower
+            if w in _NOT_NOUN or (w.endswith("ed") and len(w) > 4) or w in OUTCOME_CLASS:
                 break
+            phrase.append(k)
+        if phrase:
+            cls = class_of(tokens[phrase[-1]].lower, topic_nouns, topic_prefixes)
+            noun = phrase[-1]
     back: str | None = None
-    for k in range(fig.first - 1, max(-1, fig.first - 9), -1):
+    for k in range(fig.first - 1, max(-1, fig.first - 15), -1):
         if tokens[k].text in _BREAK:
             break
         back = LOOKBACK_CLASS.get(tokens[k].lower)
@@ -175,34 +249,60 @@ def counted_class(
     if cls is None and not run:
         cls = back
     if cls in REFINABLE:
-        window = [t.lower for t in tokens[noun + 1 : noun + 5] if t.kind == "word"]
+        window = [t.lower for t in tokens[noun + 1 : noun + 6] if t.kind == "word"]
         window += [t.lower for t in tokens[max(0, fig.first - 3) : fig.first] if t.kind == "word"]
-        for w in window:
-            if w in OUTCOME_CLASS:
-                return OUTCOME_CLASS[w]
+        outcomes = [OUTCOME_CLASS[w] for w in window if w in OUTCOME_CLASS]
+        if "deaths" in outcomes and "injured" in outcomes:
+            return "casualties"  # "killed or wounded"
+        if outcomes:
+            return outcomes[0]
         if cls == "people" and back is not None and back != "people":
             return back
     return cls
 
 
-def _source_of(
-    mention: Mention, text: str, aliases: Mapping[str, str], people: Mapping[str, Source]
-) -> Source:
-    raw = text[mention.start : mention.end].strip().lower()
-    if mention.source.lower() == raw and raw.split() and raw.split()[-1] in people:
-        # a bare surname or acronym seen earlier with its institution ("Brekelmans said")
-        return apply_aliases(*people[raw.split()[-1]], aliases)
-    if raw in aliases:
-        return aliases[raw], mention.detail
-    if raw.startswith("the ") and raw[4:] in aliases:
-        return aliases[raw[4:]], mention.detail
-    return apply_aliases(mention.source, mention.detail, aliases)
+@lru_cache(maxsize=64)
+def _alias_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    """One regex over an admin's aliases: acronyms case-sensitive, names not."""
+    parts = []
+    for alias, _ in sorted(items, key=lambda kv: -len(kv[0])):
+        a = alias.strip()
+        if not a:
+            continue
+        body = re.escape(a)
+        if not (a.isupper() and len(a) <= 6):
+            body = "(?i:" + body + ")"
+        parts.append(body)
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])")
+
+
+def _alias_mentions(
+    text: str, pattern: re.Pattern[str] | None, aliases: Mapping[str, str]
+) -> list[Mention]:
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        target = aliases.get(m.group().lower())
+        if target is not None:
+            out.append(Mention(m.start(), m.end(), target, None, 4, False, target.lower()))
+    return out
 
 
 class RuleExtractor:
-    """Regex and table driven extractor; pure Python, a few ms per article."""
+    """Regex and table driven extractor; pure Python, a few ms per article.
+
+    The extractor remembers, per topic, which institution each named person speaks
+    for and which country owns each institution, so a later article's "commander
+    Ines Vald said" keeps the source an earlier article established.
+    """
 
     name = "rules"
+
+    def __init__(self) -> None:
+        self._topics: dict[str, TopicMemory] = {}
 
     def extract(self, article: ArticleText, context: ExtractionContext) -> ExtractionResult:
         text = article.text
@@ -210,16 +310,32 @@ class RuleExtractor:
         terms = [t.strip().strip('"').lower() for t in context.topic_terms if t.strip()]
         topic_re = _topic_regex(terms)
         t_classes = topic_classes(frozenset(terms))
+        # plural nouns the topic names outside every class ("flights") are counted too
         topic_nouns = frozenset(
-            plural_form(t.rstrip("*")) for t in terms if t.rstrip("*").isalpha() and " " not in t
+            singular(t)
+            for t in terms
+            if t.isalpha() and t.endswith("s") and t not in WORD_CLASS and t not in NOT_COUNTED
         )
+        t_classes = t_classes | topic_nouns
+        allowed = allowed_classes(t_classes)
+        display = topic_display(terms)
         aliases = {k.lower(): v for k, v in context.aliases.items()}
+        alias_re = _alias_pattern(tuple(sorted(context.aliases.items())))
+        topic_memory = self._topics.setdefault(context.topic_name, TopicMemory())
+        if len(self._topics) > 256:
+            self._topics.clear()
+            self._topics[context.topic_name] = topic_memory
+        memory = SourceMemory(aliases=aliases, topic=topic_memory)
+        places = place_names(text)
         outlet = article.outlet.strip() or "unattributed"
         stance_k, stance_label = stance_key(context.topic_name)
 
         analysed: list[_Sentence] = []
         dominant_counter: Counter[str] = Counter()
         for s in split_sentences(text):
+            if _NUMBERISH.search(s.text) is None:
+                analysed.append(_Sentence(s, None, []))
+                continue
             tokens = tokenize(s.text)
             figs = [(f, counted_class(tokens, f, topic_nouns)) for f in find_figures(tokens)]
             for _, cls in figs:
@@ -230,7 +346,6 @@ class RuleExtractor:
 
         claims: list[ExtractedClaim] = []
         last: list[Source] = []
-        people: dict[str, Source] = {}
         last_index = -10
         prev_relevant = False
         prev_paragraph = -1
@@ -242,28 +357,75 @@ class RuleExtractor:
             if sp is None:
                 return None
             if sp.refers_back:
+                if sp.noun is not None:
+                    by_noun = memory.by_noun(sp.noun)
+                    if by_noun is not None:
+                        return [by_noun]
                 return list(last) if last else []
-            return [_source_of(m, mentions_text, aliases, people) for m in sp.mentions]
+            out = []
+            for m in sp.mentions:
+                src = memory.resolve(m, mentions_text[m.start : m.end])
+                if (
+                    m.inst is not None
+                    and m.country is None
+                    and m.rank <= 1
+                    and " · " not in src[0]
+                    and last_owner is not None
+                    and paragraph[0] - last_owner[1] <= 1
+                ):
+                    # "Defense Minister Kim said" right after "South Korea's spy agency
+                    # said": the country of the story's last speaker
+                    src = (join_source(last_owner[0], m.inst), src[1])
+                if m.inst in _UNNAMED_INSTS and " · " not in src[0]:
+                    # "according to intelligence services": nobody a reader can weigh;
+                    # the outlet's own reporting
+                    src = (outlet, src[1] or "unnamed " + m.inst)
+                if m.titled and src[1] is None and last and len(last) == 1:
+                    # "chief executive Lars Odegaard told investors" right after the
+                    # company spoke: the title speaks for the organisation last heard
+                    org = last[0][0]
+                    if " · " in org or memory.is_org(org):
+                        src = (org, src[0])
+                        memory.people[src[1].lower()] = src
+                out.append(src)
+            return out
 
+        last_owner: tuple[str, int] | None = None  # country of the last speaker, paragraph
+        paragraph = [0]
+        holders = topic_memory.stance_holders
         for idx, a in enumerate(analysed):
             s = a.sentence
             st = s.text
+            paragraph[0] = s.paragraph
             relevant = topic_re is None or topic_re.search(st) is not None
             near_topic = relevant or (prev_relevant and s.paragraph <= prev_paragraph + 1)
-            mentions = find_mentions(st)
+            mentions = find_mentions(st, places, _alias_mentions(st, alias_re, aliases))
             for m in mentions:
-                if m.detail and m.rank >= 2:
-                    people.setdefault(m.detail.split()[-1].lower(), (m.source, m.detail))
+                memory.learn(m, memory.resolve(m, st[m.start : m.end]))
             speaker = find_speaker(st, mentions)
             sources = resolve(speaker, st)
             if speaker is not None and speaker.named and sources:
                 last, last_index = sources, idx
+                if " · " in sources[0][0]:
+                    last_owner = (sources[0][0].split(" · ", 1)[0], s.paragraph)
             elif speaker is None and mentions and mentions[0].start <= 4 and mentions[0].is_person:
                 # "Minister X visited the site." makes X the one a later "she said" means
-                last, last_index = [_source_of(mentions[0], st, aliases, people)], idx
+                m0 = mentions[0]
+                last, last_index = [memory.resolve(m0, st[m0.start : m0.end])], idx
             if sources is None and _HEARSAY.search(st) and last and last_index == idx - 1:
                 sources = list(last)
-            timing = when_asserted(st, article.published_at)
+            if sources is None and _opens_quote(st):
+                # '"About 90 are missing. We have hope," she said.': the speaker is where
+                # the quotation closes
+                for nxt in analysed[idx + 1 : idx + 4]:
+                    nt = nxt.sentence.text
+                    if nxt.sentence.paragraph != s.paragraph:
+                        break
+                    if _closes_quote(nt):
+                        nm = find_mentions(nt, places, _alias_mentions(nt, alias_re, aliases))
+                        sources = resolve(find_speaker(nt, nm), nt)
+                        break
+            timing_cache: list[Timing] = []
 
             def add(
                 key: str,
@@ -272,8 +434,11 @@ class RuleExtractor:
                 srcs: list[Source],
                 precision: int,
                 s: Sentence = s,
-                timing: Timing = timing,
+                timing_cache: list[Timing] = timing_cache,
             ) -> None:
+                if not timing_cache:
+                    timing_cache.append(when_asserted(s.text, article.published_at))
+                timing = timing_cache[0]
                 for source, detail in srcs:
                     claims.append(
                         ExtractedClaim(
@@ -299,30 +464,49 @@ class RuleExtractor:
             else:
                 claim_sources = sources
 
+            historical = _historical(st, article)
             # figures
             for fig, cls in a.figures:
+                if historical:
+                    abstain(s, "a figure from an earlier year (history, not a claim)")
+                    break
                 if cls is None:
                     if fig.qualifier is not Qualifier.EXACT or fig.low >= 10:
                         abstain(s, "cannot tell what the figure counts")
                     continue
-                if topic_re is not None and not (relevant or cls in t_classes or cls == dominant):
+                if t_classes:
+                    on_topic = cls in allowed
+                else:
+                    on_topic = topic_re is None or (
+                        cls != "people"
+                        and (relevant or (dominant is not None and related(cls, dominant)))
+                    )
+                if not on_topic:
                     abstain(s, f"figure about {cls} unrelated to the topic")
                     continue
                 if claim_sources is None:
                     abstain(s, "cannot tell who claims it (pronoun with no named speaker)")
                     continue
-                key, label = count_key(cls)
+                key, label = count_key(display.get(cls, cls))
                 if fig.qualifier is Qualifier.RANGE and fig.high is not None:
-                    value = ClaimValue.figure(fig.low, Qualifier.RANGE, cls, fig.high)
+                    value = ClaimValue.figure(
+                        fig.low, Qualifier.RANGE, display.get(cls, cls), fig.high
+                    )
                 else:
-                    value = ClaimValue.figure(fig.low, fig.qualifier, cls)
+                    value = ClaimValue.figure(fig.low, fig.qualifier, display.get(cls, cls))
                 add(key, label, value, claim_sources, fig.precision)
 
             # status and place
-            status = find_status(st)
-            location = find_location(st)
-            subject_here, subject_at = _subject_class(a.tokens)
-            they = _THEY.search(st)
+            status = find_status(st) if near_topic else None
+            location = find_location(st) if near_topic else None
+            subject_here, subject_at = None, -1
+            if status or location:
+                subject_here, subject_at = _subject_class(
+                    a.tokens if a.tokens is not None else tokenize(st)
+                )
+            they = _THEY.search(st) if location else None
+            if location and (subject_here or dominant) not in MOBILE:
+                location = None  # cases and deaths have no whereabouts to report
             if location and not (
                 (subject_here is not None and subject_at < location[1])
                 or (they is not None and they.start() < location[1])
@@ -338,15 +522,29 @@ class RuleExtractor:
                     abstain(s, "cannot tell who claims the status")
                 else:
                     if status:
-                        key, label = status_key(subject)
+                        key, label = status_key(display.get(subject, subject))
                         add(key, label, ClaimValue.of_status(status), claim_sources, 1)
                     if location:
-                        key, label = location_key(subject)
+                        key, label = location_key(display.get(subject, subject))
                         add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
 
             # stance on the topic's proposition
-            cue = find_stance(st)
-            if cue is not None and near_topic:
+            holder = bool(sources) and sources is not None and sources[0][0] in holders
+            cue = find_stance(st) if near_topic or holder else None
+            if (
+                cue is not None
+                and cue.stance is Stance.CONFIRMS
+                and any(cls is not None for _, cls in a.figures)
+            ):
+                cue = None  # "46 deaths have been confirmed": a figure, not a stance
+            if (
+                cue is not None
+                and cue.existential
+                and topic_re is not None
+                and topic_re.search(" ".join(st[cue.end :].split()[:3])) is None
+            ):
+                cue = None  # "there was no reason for travel restrictions"
+            if cue is not None:
                 anchor = cue.start
                 while anchor > 0 and st[anchor - 1] in " \"“‘'":
                     anchor -= 1
@@ -358,11 +556,14 @@ class RuleExtractor:
                     abstain(s, f"stance ({cue.stance}) without a speaker")
                 else:
                     add(stance_k, stance_label, ClaimValue.of_stance(cue.stance), srcs, 1)
+                    holders.update(src for src, _ in srcs)
 
             prev_relevant = relevant
             prev_paragraph = s.paragraph
 
-        result.claims = _one_per_key_and_source(claims)
+        vague = frozenset({outlet, "Government", "Officials", "Authorities"})
+        result.claims = _one_per_key_and_source(claims, vague)
+        topic_memory.learn(memory)
         return result
 
 
@@ -374,13 +575,56 @@ def _subject_class(tokens: list[Token]) -> tuple[str | None, int]:
     return None, -1
 
 
-def _one_per_key_and_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
-    """Keep the best claim per (key, source): current over background, then most precise."""
+def _rank(c: ExtractedClaim) -> tuple[bool, int, bool, bool]:
+    quoted = any(q in c.evidence for q in '"“”')
+    return (not c.background, c.precision, quoted, c.source_detail is not None)
+
+
+def _one_per_key_and_source(
+    claims: list[ExtractedClaim], vague: frozenset[str] = frozenset()
+) -> list[ExtractedClaim]:
+    """Keep the best claim per (key, source): current over background, then most precise,
+    then the source's own quoted words.
+
+    A claim from a vague source (``vague``: the outlet, unnamed "officials") that agrees
+    with a named source's claim on the same key in the same article is the same
+    statement summarised (a lede) and is dropped.
+    """
     best: dict[tuple[str, str], ExtractedClaim] = {}
     for c in claims:
         k = (c.key, c.source)
         cur = best.get(k)
-        rank = (not c.background, c.precision, c.source_detail is not None)
-        if cur is None or rank > (not cur.background, cur.precision, cur.source_detail is not None):
+        if cur is None or _rank(c) > _rank(cur):
             best[k] = c
-    return sorted(best.values(), key=lambda c: (c.start, c.key, c.source))
+    kept = list(best.values())
+    if vague:
+        named = [c for c in kept if c.source not in vague]
+        kept = [
+            c
+            for c in kept
+            if c.source not in vague
+            or c.value.kind != "figure"
+            or not any(n.key == c.key and n.value.agrees_with(c.value) for n in named)
+        ]
+    return sorted(kept, key=lambda c: (c.start, c.key, c.source))
+
+
+_UNNAMED_INSTS = frozenset(["intelligence", "military intelligence"])
+_QUOTES_OPEN = ('"', "“")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _opens_quote(text: str) -> bool:
+    t = text.lstrip()
+    return t[:1] in _QUOTES_OPEN and not any(q in t[1:] for q in '"”')
+
+
+def _closes_quote(text: str) -> bool:
+    return any(q in text for q in '"”')
+
+
+def _historical(text: str, article: ArticleText) -> bool:
+    """A sentence about an earlier year ("in 1998, when 1,200 people died")."""
+    if article.published_at is None:
+        return False
+    return any(int(y) < article.published_at.year for y in _YEAR.findall(text))

@@ -14,7 +14,7 @@ a bare name stays the name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # Countries: canonical name -> forms that name it (names, demonyms, capitals).
@@ -114,7 +114,6 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "defence ministry": (
         "defence ministry", "defense ministry", "ministry of defence", "ministry of defense",
         "defence minister", "defense minister", "defence secretary", "defense secretary",
-        "defence department", "defense department",
     ),
     "foreign ministry": (
         "foreign ministry", "ministry of foreign affairs", "foreign minister",
@@ -132,14 +131,14 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "fire service": ("fire department", "fire service", "fire brigade", "firefighters"),
     "emergency services": (
         "emergency services", "emergency ministry", "emergencies ministry",
-        "civil defence", "civil defense", "disaster agency", "disaster management agency",
+        "civil defence", "civil defense", "disaster agency",
         "rescue service", "rescuers",
     ),
     "military": (
         "military source", "military sources", "military", "armed forces", "army",
         "general staff", "defence forces", "defense forces", "navy", "air force",
     ),
-    "president": ("president", "presidency", "presidential office"),
+    "president": ("president",),
     "government": ("government", "prime minister", "cabinet", "officials", "authorities"),
     "prosecutors": ("prosecutor's office", "prosecutor general", "prosecutors", "prosecutor"),
     "central bank": ("central bank",),
@@ -147,6 +146,22 @@ _INSTITUTIONS: dict[str, tuple[str, ...]] = {
                           "statistics bureau"),
     "parliament": ("parliament", "lawmakers"),
     "embassy": ("embassy",),
+    "governor": ("governor", "governor's office", "regional governor", "provincial governor"),
+    "coast guard": ("coast guard", "coastguard"),
+    "defense department": ("defense department", "defence department",
+                           "department of defense", "department of defence"),
+    "border guard": ("border guard", "border guards", "border service"),
+    "labour ministry": ("labour ministry", "labor ministry", "ministry of labour",
+                        "ministry of labor", "labour minister", "labor minister",
+                        "labour department", "labor department"),
+    "fisheries ministry": ("fisheries ministry", "fisheries minister", "ministry of fisheries"),
+    "economy ministry": ("economy ministry", "economy minister", "ministry of economy",
+                         "economic ministry", "economics ministry"),
+    "disaster management agency": ("disaster management agency",),
+    "presidency": ("presidency", "presidential office", "presidential administration",
+                   "presidential spokesman", "presidential spokeswoman",
+                   "presidential spokesperson", "presidential aide", "presidential adviser"),
+    "mayor": ("mayor", "mayor's office", "city hall"),
 }  # fmt: skip
 
 # Well-known people and institutions: form -> (source, detail).
@@ -258,12 +273,37 @@ NEWS_AGENCIES = frozenset(
     ]
 )
 
-_TITLE_WORDS = (
-    r"(?:President|Prime Minister|Vice President|Minister|Secretary|Spokesperson|Spokesman|"
-    r"Spokeswoman|spokesperson|spokesman|spokeswoman|Chief|chief|General|Gen\.|Governor|"
-    r"Mayor|Director|Commissioner|Ambassador|Senator|Chancellor|Commander|Admiral|Colonel|"
-    r"Col\.|Lt\.|Captain|Sheriff|Inspector|Superintendent|Dr\.|Professor|Prof\.|CEO|"
-    r"Chairman|Chairwoman|Chair|official|leader|head|analyst|expert|adviser|advisor)"
+_TITLES = (
+    "president", "prime minister", "vice president", "minister", "secretary", "spokesperson",
+    "spokesman", "spokeswoman", "chief", "general", "gen.", "governor", "mayor", "director",
+    "director-general", "director general", "commissioner", "ambassador", "senator",
+    "chancellor", "commander", "admiral", "colonel", "col.", "lt.", "captain", "sheriff",
+    "inspector", "superintendent", "dr.", "dr", "professor", "prof.", "ceo",
+    "chief executive", "chairman", "chairwoman", "chair", "official", "leader", "head",
+    "analyst", "expert", "adviser", "advisor", "economist", "researcher", "representative",
+    "officer", "coordinator", "manager", "epidemiologist", "doctor", "envoy", "negotiator",
+    "secretary-general", "secretary general", "executive", "strategist", "aide",
+)  # fmt: skip
+_TITLE_MODS = ("deputy", "vice", "senior", "acting", "former", "top", "regional", "chief",
+               "assistant", "associate", "lead", "principal", "interim")  # fmt: skip
+
+
+def _cap_alt(words: tuple[str, ...]) -> str:
+    """Alternation matching each word in lower case or with a capital first letter."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        parts.append("[" + w[0].upper() + w[0] + "]" + re.escape(w[1:]))
+    return "(?:" + "|".join(parts) + ")"
+
+
+_TITLE_WORDS = _cap_alt(_TITLES)
+_TITLE_SEQ = r"(?:" + _cap_alt(_TITLE_MODS) + r"\s+)*" + _TITLE_WORDS + r"(?![\w])"
+_LOWER_TITLE_SEQ = (
+    r"(?:(?:"
+    + "|".join(_TITLE_MODS)
+    + r")\s+)*(?:"
+    + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True))
+    + r")(?![\w])"
 )
 _NAME = (
     r"[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?(?:\s+[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?){0,3}"
@@ -271,112 +311,56 @@ _NAME = (
 _ORG_HEAD = (
     r"(?:Department|Ministry|Agency|Service|Office|Council|Commission|Institute|Authority|"
     r"Bureau|Police|Committee|Organization|Organisation|Board|Administration|Centre|Center|"
-    r"Brigade|Force|Court|University|Foundation|Union|Association|Federation)"
+    r"Brigade|Force|Court|University|Foundation|Union|Association|Federation|Corps|Crescent|"
+    r"Cross|Lab|Laboratory|Group|Alliance|International|Watch|Motors|Bank|Fund|Network)"
 )
-
-
-def _alt(forms: list[str]) -> str:
-    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
 
 
 _COUNTRY_OF = {form.lower(): name for name, forms in _COUNTRIES.items() for form in forms}
+_COUNTRY_FORMS = {form: name for name, forms in _COUNTRIES.items() for form in forms}
 _INST_OF = {form: name for name, forms in _INSTITUTIONS.items() for form in forms}
 _KNOWN_LOWER = {k.lower(): v for k, v in _KNOWN.items()}
 
-_COUNTRY_ALT = _alt([f for forms in _COUNTRIES.values() for f in forms])
-_INST_ALT = _alt(list(_INST_OF))
+_PLACE_WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?"
+_MODIFIERS = (
+    r"(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|security|new|"
+    r"regional|local|federal|provincial|independent)\s+)*"
+)
 
-_KNOWN_RE = re.compile(r"(?<![\w.])(?:" + _alt(list(_KNOWN)) + r")(?![\w])")
-# "Ukraine's military intelligence", "South Korean defense minister Kim", "Dutch intelligence"
-_COUNTRY_INST_RE = re.compile(
-    r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?:['’]s)?\s+"
-    r"(?P<mods>(?:(?:national|top|senior|state|official|own|chief|acting|deputy|former|"
-    r"security|new|regional|local|federal)\s+)*)"
-    r"(?P<inst>" + _INST_ALT + r")(?![\w])"
-    r"(?:,?\s+(?P<name>(?-i:" + _NAME + r"|[A-Z]{2,6}\b)))?",
-    re.IGNORECASE,
+# "Ocean Watch analyst Tomas Ruiz", "WHO spokesman Tomas Reyes": organisation, title, name.
+_ORG_TITLE_NAME_RE = re.compile(
+    r"(?<![\w])(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*)\s+"
+    r"(?P<title>" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
 )
-# "the country's health ministry", "Health Minister Ana Ruiz", "police"
-_INST_RE = re.compile(
-    r"(?<![\w])(?P<inst>"
-    + _INST_ALT
-    + r")(?![\w])(?:,?\s+(?P<name>(?-i:"
-    + _NAME
-    + r"|[A-Z]{2,6}\b)))?",
-    re.IGNORECASE,
+# "agency chief Nermin Aksoy", "union president Rita Haug": the organisation named before
+_NOUN_TITLE_NAME_RE = re.compile(
+    r"\b(?P<noun>agency|ministry|department|union|company|hospital|group|organisation|"
+    r"organization|carmaker|automaker|firm|alliance|presidency|office|bank|lab|charity)\s+"
+    r"(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
 )
-_TITLE_NAME_RE = re.compile(
-    r"(?<![\w])" + _TITLE_WORDS + r"\s+(?P<name>" + _NAME + r")"
-    r"(?:,?\s+of\s+the\s+(?P<org>(?:[A-Z][\w'’-]*\s+){0,4}" + _ORG_HEAD + r"))?"
-)
+_TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
+_ORG_HEAD_RE = re.compile(r"\b" + _ORG_HEAD + r"\b")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
-_COUNTRY_RE = re.compile(r"(?<![\w.])(?:the\s+)?(?P<country>" + _COUNTRY_ALT + r")(?![\w])")
+_DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
 _NAME_WORD_STOP = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "But",
-        "And",
-        "Or",
-        "So",
-        "Then",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "In",
-        "On",
-        "At",
-        "For",
-        "From",
-        "With",
-        "By",
-        "Of",
-        "To",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Also",
-        "Now",
-        "However",
-        "Meanwhile",
-        "According",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
+    """The A An But And Or So Then This That These Those It He She They We I In On At For From
+    With By Of To As If When While After Before Also Now However Meanwhile According Monday
+    Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December Its Our Their His Her Some Many Most All
+    Both Each Several Independent Western Eastern Northern Southern Local Regional State
+    Government Officials Police Military Authorities Health Labour Labor Defence Defense
+    Foreign Interior Finance""".split()  # noqa: SIM905
 )
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A source named in a sentence; offsets relative to the sentence text."""
+    """A source named in a sentence; offsets relative to the sentence text.
+
+    ``inst`` is the institution or organisation key ("coast guard", "ocean watch") that
+    lets a later bare mention ("the coast guard said") inherit the country; ``country``
+    is the owner when the text names one.
+    """
 
     start: int
     end: int
@@ -384,6 +368,10 @@ class Mention:
     detail: str | None
     rank: int  # 4 known, 3 country+institution, 2 title+name / org, 1 institution, 0 country
     is_person: bool = False
+    inst: str | None = None
+    country: str | None = None
+    noun: str | None = None  # "agency chief Nermin Aksoy": the organisation is "the agency"
+    titled: bool = False  # "chief executive Lars Odegaard": a title, no institution named
 
     @property
     def is_agency(self) -> bool:
@@ -407,6 +395,9 @@ def _join(country: str | None, inst: str | None) -> str:
     return inst[:1].upper() + inst[1:]
 
 
+join_source = _join
+
+
 def _clean_name(name: str | None) -> str | None:
     if not name:
         return None
@@ -418,42 +409,304 @@ def _clean_name(name: str | None) -> str | None:
     return " ".join(words) or None
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Source mentions in ``text``, longest/most specific first where they overlap."""
-    found: list[Mention] = []
-    for m in _KNOWN_RE.finditer(text):
-        source, detail = _KNOWN[m.group()]
-        found.append(Mention(m.start(), m.end(), source, detail, 4, detail is not None))
-    for m in _COUNTRY_INST_RE.finditer(text):
-        country = _COUNTRY_OF[m.group("country").lower()]
-        inst = _inst_name(m.group("inst"))
+def place_names(text: str) -> frozenset[str]:
+    """Capitalised words an article uses as owners ("Selvik's"): its places and countries."""
+    return frozenset(m.group(1) for m in _POSSESSIVE.finditer(text)) - _NAME_WORD_STOP
+
+
+_POSSESSIVE = re.compile(r"(?<![\w.])(" + _PLACE_WORD + r")['’]s\b")
+
+
+def country_of(
+    word: str, possessive: bool = False, places: frozenset[str] = frozenset()
+) -> str | None:
+    """The country (or place) a word before an institution names, or ``None``.
+
+    Known names and demonyms come from the table; otherwise a possessive proper noun
+    ("Selvik's") names itself, and a demonym ("Ardenian") is traced to a place the
+    article names ("Ardenia") or to its ``-ia`` stem.
+    """
+    words = re.sub(r"\s+", " ", word.strip()).split(" ")
+    while words and (words[0] in _NAME_WORD_STOP or words[0] == "the"):
+        words.pop(0)
+    if not words:
+        return None
+    w = " ".join(words)
+    if w in _COUNTRY_FORMS:
+        return _COUNTRY_FORMS[w]
+    first = w.split()[0]
+    if first in _NAME_WORD_STOP or w in _KNOWN or first.lower() in _TITLE_SET:
+        return None
+    if possessive:
+        return w
+    if " " in w:
+        return w if w in places else None
+    if w in places:
+        return w
+    if _DEMONYM_END.search(w) and len(w) > 5:
+        for cut in (1, 3, 2, 4):
+            stem = w[:-cut]
+            if stem in places:
+                return stem
+            if stem + "a" in places:
+                return stem + "a"
+        if w.endswith("ian"):
+            return w[:-1]
+    return None
+
+
+_TITLE_SET = frozenset(t.split()[0] for t in _TITLES) | frozenset(_TITLE_MODS)
+
+
+class _Phrases:
+    """Longest-first phrase lookup keyed by first word (far faster than one big regex)."""
+
+    def __init__(self, phrases: Iterable[str], *, lower: bool) -> None:
+        self.lower = lower
+        self.by_first: dict[str, list[str]] = {}
+        for p in phrases:
+            key = p.lower() if lower else p
+            first = _FIRST_WORD.match(key)
+            if first is not None:
+                self.by_first.setdefault(first.group(), []).append(key)
+        for cands in self.by_first.values():
+            cands.sort(key=len, reverse=True)
+
+    def at(self, hay: str, start: int, word: str) -> int:
+        """End of the longest phrase starting at ``start`` (whose first word is ``word``)."""
+        cands = self.by_first.get(word)
+        if not cands:
+            return -1
+        n = len(hay)
+        for p in cands:
+            if hay.startswith(p, start):
+                e = start + len(p)
+                if e < n and (hay[e].isalnum() or hay[e] == "_"):
+                    continue
+                return e
+        return -1
+
+
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_MINISTRY_WORDS = frozenset(["ministry", "minister"])
+_CAP_WORD = re.compile(r"(?<![\w.])[A-ZÀ-Þ][^\W_]*")
+_KNOWN_PHRASES = _Phrases(_KNOWN, lower=False)
+_COUNTRY_PHRASES = _Phrases(_COUNTRY_FORMS, lower=False)
+_INST_PHRASES = _Phrases(_INST_OF, lower=True)
+_TITLE_PHRASES = _Phrases(_TITLES, lower=True)
+_GM_SKIP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "deputy",
+        "vice",
+        "prime",
+        "former",
+        "acting",
+        "junior",
+        "senior",
+        "chief",
+        "state",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "new",
+        "top",
+        "foreign",
+    ]
+)
+_AFTER_INST = re.compile(
+    r",?\s+(?:(?P<title>" + _TITLE_SEQ + r")\s+)?(?P<name>" + _NAME + r"|[A-Z]{2,6}\b)"
+)
+_NAME_AFTER_TITLE = re.compile(
+    r"\s+(?P<name>" + _NAME + r")"
+    r"(?:,?\s+of\s+the\s+(?P<org>(?:[A-Z][\w'’-]*\s+){0,4}" + _ORG_HEAD + r"))?"
+)
+_OWNER_BEFORE = re.compile(
+    r"(?<![\w.])(?P<country>(?:[A-ZÀ-Þ][\w.'’-]*\s+){0,2}[A-ZÀ-Þ][\w.-]*"
+    r"(?:\s+(?:province|state|region|county|city))?)"
+    r"(?P<poss>['’]s)?\s+" + _MODIFIERS + r"$"
+)
+
+
+def _owner_before(text: str, start: int, places: frozenset[str]) -> tuple[int, str] | None:
+    """The country owning an institution that starts at ``start``: (offset, country)."""
+    c = _OWNER_BEFORE.search(text, max(0, start - 60), start)
+    if c is None:
+        return None
+    words = c.group("country").split()
+    poss = bool(c.group("poss"))
+    offset = c.start("country")
+    for k in range(len(words)):
+        cand = " ".join(words[k:])
+        if cand in _COUNTRY_FORMS:
+            return offset + len(" ".join(words[:k])) + (1 if k else 0), _COUNTRY_FORMS[cand]
+    for k in range(len(words)):
+        cand = " ".join(words[k:])
+        country = country_of(cand, poss, places)
+        if country is not None:
+            return offset + len(" ".join(words[:k])) + (1 if k else 0), country
+    return None
+
+
+_LOWER_FIRSTS = (
+    frozenset(_INST_PHRASES.by_first) | frozenset(_TITLE_PHRASES.by_first) | _MINISTRY_WORDS
+)
+
+
+def _scan(
+    text: str,
+) -> tuple[
+    list[tuple[int, int]], list[tuple[int, int, str]], list[tuple[int, int]], list[tuple[int, int]]
+]:
+    """One pass over the words: known names, institutions, countries, titles."""
+    low = text.lower()
+    same = len(low) == len(text)
+    known: list[tuple[int, int]] = []
+    insts: list[tuple[int, int, str]] = []
+    countries: list[tuple[int, int]] = []
+    titles: list[tuple[int, int]] = []
+    block_k = block_i = block_c = 0
+    known_first = _KNOWN_PHRASES.by_first
+    country_first = _COUNTRY_PHRASES.by_first
+    inst_first = _INST_PHRASES.by_first
+    title_first = _TITLE_PHRASES.by_first
+    for m in _CAP_WORD.finditer(text):
+        s, w = m.start(), m.group()
+        if s >= block_k and w in known_first:
+            e = _KNOWN_PHRASES.at(text, s, w)
+            if e > 0:
+                known.append((s, e))
+                block_k = e
+        if s >= block_c and w in country_first:
+            e = _COUNTRY_PHRASES.at(text, s, w)
+            if e > 0:
+                countries.append((s, e))
+                block_c = e
+    if not same or _LOWER_FIRSTS.isdisjoint(_FIRST_WORD.findall(low)):
+        return known, insts, countries, titles
+    prev: re.Match[str] | None = None
+    for m in _FIRST_WORD.finditer(low):
+        s, wl = m.start(), m.group()
+        if s >= block_i and (wl in inst_first or wl in _MINISTRY_WORDS):
+            e = _INST_PHRASES.at(low, s, wl)
+            if e > 0:
+                insts.append((s, e, low[s:e]))
+                block_i = e
+            elif (
+                wl in _MINISTRY_WORDS
+                and prev is not None
+                and prev.end() + 1 == s
+                and len(prev.group()) >= 3
+                and prev.group().isalpha()
+                and prev.group() not in _GM_SKIP
+                and prev.start() >= block_i
+            ):
+                insts.append((prev.start(), m.end(), prev.group() + " ministry"))
+                block_i = m.end()
+        if wl in title_first:
+            e = _TITLE_PHRASES.at(low, s, wl)
+            if e > 0:
+                titles.append((s, e))
+        prev = m
+    return known, insts, countries, titles
+
+
+def find_mentions(
+    text: str, places: frozenset[str] = frozenset(), extra: Sequence[Mention] = ()
+) -> list[Mention]:
+    """Source mentions in ``text``, longest/most specific first where they overlap.
+
+    ``places`` (from ``place_names`` over the whole article) lets an unknown country's
+    demonym or bare name own an institution.
+    """
+    found: list[Mention] = list(extra)
+    known, insts, countries, titles = _scan(text)
+    for s, e in known:
+        source, detail = _KNOWN[text[s:e]]
+        if detail is None:
+            t = _TITLE_AFTER.match(text, e)
+            if t is not None and _clean_name(t.group("name")):
+                detail, e = _clean_name(t.group("name")), t.end()
+        found.append(Mention(s, e, source, detail, 4, detail is not None, source.lower()))
+    for s, e, phrase in insts:
+        inst = (
+            phrase
+            if phrase.endswith(" ministry") and phrase not in _INST_OF
+            else _inst_name(phrase)
+        )
+        name = None
+        t = _AFTER_INST.match(text, e)
+        if t is not None:
+            name = _clean_name(t.group("name"))
+            if name is not None:
+                e = t.end()
+        owner = _owner_before(text, s, places)
+        if owner is None:
+            found.append(Mention(s, e, _join(None, inst), name, 1, name is not None, inst))
+            continue
+        start, country = owner
         if country == "Ukraine" and inst == "intelligence":
             inst = "military intelligence"
-        name = _clean_name(m.group("name"))
-        found.append(Mention(m.start(), m.end(), _join(country, inst), name, 3, name is not None))
-    for m in _TITLE_NAME_RE.finditer(text):
-        name = _clean_name(m.group("name"))
+        found.append(
+            Mention(start, e, _join(country, inst), name, 3, name is not None, inst, country)
+        )
+    for s, e in titles:
+        t = _NAME_AFTER_TITLE.match(text, e)
+        if t is None:
+            continue
+        name = _clean_name(t.group("name"))
         if not name:
             continue
-        org = m.group("org")
+        org = t.group("org")
         if org:
-            found.append(Mention(m.start(), m.end(), org.strip(), name, 2, True))
+            found.append(Mention(s, t.end(), org.strip(), name, 2, True, org.lower()))
         else:
-            found.append(Mention(m.start("name"), m.end(), name, None, 1, True))
-    for m in _ORG_RE.finditer(text):
+            found.append(Mention(t.start("name"), t.end("name"), name, None, 1, True, titled=True))
+    if titles:
+        for m in _ORG_TITLE_NAME_RE.finditer(text):
+            org = _clean_name(m.group("org"))
+            name = _clean_name(m.group("name"))
+            if (
+                not org
+                or not name
+                or org.split()[-1] in _NAME_WORD_STOP
+                or org.split()[-1].lower() in _TITLE_SET
+            ):
+                continue
+            country = country_of(org, False, places) if len(org.split()) == 1 else None
+            if org in _KNOWN:
+                continue
+            if country is not None:
+                found.append(Mention(m.start(), m.end(), country, name, 2, True, None, country))
+            elif org.lower() not in _INST_OF and not is_country_word(org):
+                found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
+    for m in _ORG_RE.finditer(text) if _ORG_HEAD_RE.search(text) else ():
         org = _clean_name(m.group("org"))
         if org and len(org.split()) >= 2:
-            found.append(Mention(m.start("org"), m.end(), org, None, 2))
-    for m in _INST_RE.finditer(text):
-        inst = _inst_name(m.group("inst"))
+            end = m.end()
+            detail = None
+            t = _TITLE_AFTER.match(text, end)
+            if t is not None and _clean_name(t.group("name")):
+                detail, end = _clean_name(t.group("name")), t.end()
+            found.append(
+                Mention(m.start("org"), end, org, detail, 2, detail is not None, org.lower())
+            )
+    for s, e in countries:
+        found.append(Mention(s, e, _COUNTRY_FORMS[text[s:e]], None, 0))
+    for m in _NOUN_TITLE_NAME_RE.finditer(text) if titles else ():
         name = _clean_name(m.group("name"))
-        found.append(Mention(m.start(), m.end(), _join(None, inst), name, 1, name is not None))
-    for m in _COUNTRY_RE.finditer(text):
-        found.append(Mention(m.start(), m.end(), _COUNTRY_OF[m.group("country").lower()], None, 0))
-    return _merge(found)
+        if name:
+            found.append(
+                Mention(m.start(), m.end(), name, name, 1, True, None, None, m.group("noun"))
+            )
+    return _merge(found, places)
 
 
-def _merge(found: list[Mention]) -> list[Mention]:
+def _merge(found: list[Mention], places: frozenset[str] = frozenset()) -> list[Mention]:
     """Keep the best of overlapping mentions; fold a person into the institution before it."""
     found.sort(key=lambda x: (x.start, -(x.end - x.start), -x.rank))
     kept: list[Mention] = []
@@ -463,30 +716,57 @@ def _merge(found: list[Mention]) -> list[Mention]:
             kept.append(m)
             continue
         k = overlapping[-1]
-        better = _better(k, m)
+        better = _better(k, m, places)
         if better is not k:
             kept[kept.index(k)] = better
     kept.sort(key=lambda x: x.start)
     return kept
 
 
-def _better(a: Mention, b: Mention) -> Mention:
+def _better(a: Mention, b: Mention, places: frozenset[str] = frozenset()) -> Mention:
     """Combine two overlapping mentions into one: widest span, best source, a person's name."""
     start, end = min(a.start, b.start), max(a.end, b.end)
     best = a if (a.rank, a.end - a.start) >= (b.rank, b.end - b.start) else b
     other = b if best is a else a
     source = best.source
+    inst, country = best.inst, best.country
     # a generic "Health ministry" loses to a country-qualified one and vice versa
     detail = best.detail or other.detail
     if best.rank == 1 and best.is_person and other.rank >= 3:
-        source = other.source
+        source, inst, country = other.source, other.inst, other.country
     if best.rank == 4 and best.source == best.detail and other.rank >= 3:
-        source = other.source
+        source, inst, country = other.source, other.inst, other.country
     if other.rank == 4 and best.rank == 3 and other.detail is not None:
         # "Ukrainian President Volodymyr Zelensky": the known person wins
-        source, detail = other.source, other.detail
+        source, detail, inst, country = other.source, other.detail, other.inst, None
+    if best.rank == 1 and best.inst is None and other.inst is not None and other.rank >= 1:
+        # "commander Ines Vald" inside "coast guard commander Ines Vald"
+        source, inst, country = other.source, other.inst, other.country
     is_person = a.is_person or b.is_person
-    return Mention(start, end, source, detail, max(a.rank, b.rank), is_person)
+    if (
+        best.rank == 4
+        and best.detail is None
+        and other.rank == 2
+        and other.detail is None
+        and other.start <= best.start
+        and other.end >= best.end
+        and other.source.endswith(" " + best.source)
+        and other.source[: -len(best.source)].strip() in (places | _COUNTRY_FORMS.keys())
+    ):
+        # "the Taleria Red Crescent": the local society, not the movement
+        return Mention(start, end, other.source, None, 2, False, other.inst)
+    return Mention(
+        start,
+        end,
+        source,
+        detail,
+        max(a.rank, b.rank),
+        is_person,
+        inst or other.inst,
+        country or (other.country if (inst or other.inst) == other.inst else None),
+        a.noun or b.noun,
+        (a.titled or b.titled) and not (inst or other.inst),
+    )
 
 
 def apply_aliases(
@@ -522,13 +802,17 @@ def canonical_source(name: str, aliases: Mapping[str, str] | None = None) -> tup
 
 def bare_name_before(text: str, end: int) -> tuple[int, str] | None:
     """A capitalised name ending right at ``end`` ("… Maria Lopez said"): (start, name)."""
-    m = re.search(r"(" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$", text[:end])
+    offset = max(0, end - 80)
+    m = _NAME_AT_END.search(text, offset, end)
     if not m:
         return None
     name = _clean_name(m.group(1))
     if not name:
         return None
     return m.start(1), name
+
+
+_NAME_AT_END = re.compile(r"((?:" + _NAME + r"\s+&\s+)?" + _NAME + r"|(?<![\w.])[A-Z]{2,6})\s*$")
 
 
 def is_country_word(word: str) -> bool:

@@ -35,8 +35,13 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
             r"\b(?:denied|denies|deny|denying|dismissed|dismisses)\b"
             r"|\b(?:rejected|rejects|refuted|refutes)\s+(?:the\s+|these\s+|this\s+|such\s+)?"
             r"(?:\w+\s+)?(?:claims?|allegations?|reports?|accusations?|assertions?)\b"
-            r"|\b(?:fake|deception|baseless|groundless|false|untrue|lies|nonsense|fabricat\w*|"
-            r"disinformation|hoax)\b",
+            r"|\b(?:fake|deception|baseless|groundless|false|untrue|nonsense|fabricat\w*|"
+            r"disinformation|hoax)\b"
+            r"|\b(?:are|were|is|all|of|these|those|such)\s+lies\b"
+            r"|\bthere\s+(?:are|is|were|was)\s+no\s+(?!(?:immediate\s+|further\s+|official\s+)?"
+            r"(?:reports?|word|details?|comments?|information|confirmation|indication)\b)"
+            r"|\b(?:has|have|had|did|does|do|is|are|was|were)\s+not\s+(?:\w+\s+)?"
+            r"(?:sent|send|sending|deployed|deploy|deploying|dispatched)\b",
             re.IGNORECASE,
         ),
     ),
@@ -52,7 +57,7 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
         Stance.CONFIRMS,
         re.compile(
             r"\b(?:confirmed|confirms|confirm|acknowledged|acknowledges|admitted|admits|"
-            r"accused|accuses)\b",
+            r"accused|accuses|established\s+that|verified)\b",
             re.IGNORECASE,
         ),
     ),
@@ -62,7 +67,27 @@ _PATTERNS: list[tuple[Stance, re.Pattern[str]]] = [
 _VERBAL = re.compile(
     r"(?:neither|cannot|can|could|did|does|do|would|will|is|was|not|unable|has|have|had|never|"
     r"declin|refus|avoid|refrain|denied|denies|deny|denying|dismiss|reject|refut|confirm|"
-    r"acknowledg|admit|accus)",
+    r"acknowledg|admit|accus|there|establish|verif)",
+    re.IGNORECASE,
+)
+
+
+_FIGURE_OBJECT = re.compile(
+    r"\s+(?:the|these|those|its|their|this|that)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:figures?|numbers?|estimates?|counts?|tolls?|tally|data)\b",
+    re.IGNORECASE,
+)
+_COUNT_NOUN_BEFORE = re.compile(
+    r"\b(?:cases|deaths|infections|dead|casualties|fatalities)\s+(?:were\s+|was\s+)?$", re.I
+)
+_FIGURE_DISPUTE = re.compile(
+    r"\b(?:rejected|rejects|dismissed|dismisses|disputed|disputes|denied|denies)"
+    + _FIGURE_OBJECT.pattern,
+    re.IGNORECASE,
+)
+_NOT_CONFIRM_BEFORE = re.compile(r"(?:\bbe|\bto|\bif|\bthe|\bof|\ba|\bits)\s+$", re.I)
+_CONFIRMED_NOUN = re.compile(
+    r"confirmed\s+(?:\w+\s+)?(?:cases?|deaths?|toll|dead|infections?|count|figures?|number)\b",
     re.IGNORECASE,
 )
 
@@ -73,14 +98,40 @@ class StanceCue:
     start: int
     end: int
     verbal: bool = True  # "denied", "cannot confirm" (a verb whose subject speaks)
+    existential: bool = False  # "there are no …": a denial only if the topic follows
+
+
+# Every cue above contains one of these (lower case): a cheap test before the regexes.
+_CUE_PARTS = (
+    "confirm", "deni", "deny", "comment", "declin", "refus", "avoid", "refrain", "our ", "dismiss",
+    "reject", "refut", "fake", "decept", "baseless", "groundless", "false", "untrue", "lies",
+    "nonsense", "fabricat", "disinform", "hoax", "credib", "plausib", "likely", "believ",
+    "acknowledg", "admit", "accus", "there ", " not ", "establish", "verified",
+)  # fmt: skip
+
+
+_CUE_PREFILTER = re.compile("|".join(re.escape(p) for p in _CUE_PARTS), re.IGNORECASE)
 
 
 def find_stance(sentence: str) -> StanceCue | None:
     """The first-priority stance cue in ``sentence``, or ``None``."""
+    if _CUE_PREFILTER.search(sentence) is None:
+        return None
     for stance, pattern in _PATTERNS:
         m = pattern.search(sentence)
         if m:
-            if stance is Stance.CONFIRMS and re.search(r"\bbe\s+$|\bto\s+$", sentence[: m.start()]):
-                continue  # "yet to be confirmed", "wants to confirm"
-            return StanceCue(stance, m.start(), m.end(), bool(_VERBAL.match(m.group())))
+            if stance is Stance.DENIES and (
+                _FIGURE_OBJECT.match(sentence, m.end()) or _FIGURE_DISPUTE.search(sentence)
+            ):
+                continue  # "rejected the figures as fake": a dispute over a number
+            if stance is Stance.CONFIRMS and (
+                _NOT_CONFIRM_BEFORE.search(sentence, max(0, m.start() - 12), m.start())
+                or _COUNT_NOUN_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
+                or _CONFIRMED_NOUN.match(sentence, m.start())
+            ):
+                continue  # "yet to be confirmed", "if confirmed", "the confirmed death toll"
+            existential = m.group().lower().startswith("there")
+            return StanceCue(
+                stance, m.start(), m.end(), bool(_VERBAL.match(m.group())), existential
+            )
     return None

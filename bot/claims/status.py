@@ -36,7 +36,20 @@ _PLACE = re.compile(
 )
 
 
+_SPECIFIC = frozenset(["base", "bases", "border", "borders", "frontline", "southern", "northern",
+                       "eastern", "western", "military"])  # fmt: skip
+
+
+_STATUS_PARTS = ("fighting", "combat", "front", "battle", "train", "contained", "control",
+                 "strike", "custody")  # fmt: skip
+
+
+_STATUS_PREFILTER = re.compile("|".join(_STATUS_PARTS), re.IGNORECASE)
+
+
 def find_status(sentence: str) -> str | None:
+    if _STATUS_PREFILTER.search(sentence) is None:
+        return None
     for status, pattern in _STATUSES:
         if pattern.search(sentence):
             return status
@@ -51,5 +64,7 @@ def find_location(sentence: str) -> tuple[str, int, int] | None:
     words = [w for w in m.group("loc").split() if w.lower() != "the" and not is_country_word(w)]
     if not words:
         return None
+    if not any(w[0].isupper() or w.lower() in _SPECIFIC for w in words):
+        return None  # "sent to the area": no place a reader could find
     prep = "in" if m.group("prep") == "to" else m.group("prep")
     return f"{prep} {' '.join(words)}".lower(), m.start("loc"), m.end("loc")

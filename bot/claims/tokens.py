@@ -7,7 +7,7 @@ hyphenated words ("year-old", "Yong-hyun") stay one word token.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])"
@@ -19,20 +19,18 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # "num" | "word" | "punct"
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str = ""
 
 
 def tokenize(text: str) -> list[Token]:
     """All tokens of ``text`` in order, offsets relative to ``text``."""
-    return [
-        Token(m.lastgroup or "punct", m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)
-    ]
+    out = []
+    for m in _TOKEN.finditer(text):
+        g = m.group()
+        out.append(Token(m.lastgroup or "punct", g, m.start(), m.end(), g.lower()))
+    return out
