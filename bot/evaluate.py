@@ -9,8 +9,11 @@ predicted events with labels one to one; ``score`` turns the pairs into
 A predicted event and a label can pair when they are on the same article
 revision, one's evidence contains the other's (whitespace, quotes and case
 normalised), and their values are compatible: the same figure within 1 %, the
-same stance, the same status. Among candidate pairs the assignment is greedy
-on a score (evidence, value detail, source and key token overlap, kind).
+same stance, the same status. A label whose sentence the prediction did not
+pick may still pair, at a lower score, with the same source's same value read
+from another sentence of that article (a lede and a quote saying one thing)
+when that sentence states the figure. Among candidate pairs the assignment is
+greedy on a score (evidence, value detail, source and key token overlap, kind).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.claims.model import ClaimValue, Qualifier, Stance
+from bot.claims.model import ClaimValue, Qualifier, Stance, format_number
 
 ALERT_KINDS = frozenset({"new_claim", "new_source", "changed"})
 REPEAT = "repeat"
@@ -133,6 +136,17 @@ def values_compatible(predicted: ClaimValue | None, gold: ClaimValue | None) -> 
         return predicted.stance == gold.stance
     p, g = predicted.status or "", gold.status or ""
     return bool(p.strip() and g.strip()) and source_lenient(p, g)
+
+
+def evidence_states(evidence: str, value: ClaimValue | None) -> bool:
+    """Whether a sentence can carry the value: a figure's digits appear in it."""
+    if value is None:
+        return False
+    if value.kind != "figure" or value.number is None:
+        return True
+    n = value.number
+    forms = {format_number(n), str(int(n))} if n == int(n) else {format_number(n), str(n)}
+    return any(f in evidence for f in forms)
 
 
 def values_equal(predicted: ClaimValue | None, gold: ClaimValue | None) -> bool:
@@ -289,11 +303,20 @@ def pair_score(predicted: Event, gold: Event) -> float | None:
     """How well a prediction fits a label, or ``None`` when they cannot pair."""
     if predicted.article_url != gold.article_url or predicted.revision != gold.revision:
         return None
-    if not evidence_overlaps(predicted.evidence, gold.evidence):
-        return None
     if not values_compatible(predicted.value, gold.value):
         return None
-    score = 1.0
+    if evidence_overlaps(predicted.evidence, gold.evidence):
+        score = 1.0
+    elif (
+        values_equal(predicted.value, gold.value)
+        and source_lenient(predicted.source, gold.source)
+        and evidence_states(predicted.evidence, predicted.value)
+    ):
+        # the same source's same value, read from another sentence of the article
+        # (a lede and a quote saying one thing): the same event
+        score = 0.5
+    else:
+        return None
     score += 1.0 if values_equal(predicted.value, gold.value) else 0.0
     score += token_overlap(predicted.source, gold.source)
     score += 0.5 * token_overlap(predicted.key, gold.key)
