@@ -366,6 +366,7 @@ class Commands:
             topic=slug,
             query=query,
         )
+        self.pipeline.invalidate()
         return Reply(
             title="Topic added",
             text=(
@@ -416,6 +417,7 @@ class Commands:
             topic=t.slug,
             **{k: v for k, v in changes.items() if v is not None},
         )
+        self.pipeline.invalidate()
         return Reply(
             title="Topic updated",
             text=f"**{updated.name}** (`{updated.slug}`)",
@@ -434,6 +436,7 @@ class Commands:
             "topic.remove",
             topic=t.slug,
         )
+        self.pipeline.invalidate()
         return Reply(text=f"Stopped tracking **{t.name}**; its claims and subscriptions are gone.")
 
     async def topic_list(self, req: CommandRequest) -> Reply:
@@ -634,6 +637,7 @@ class Commands:
             alias=alias,
             topic=topic,
         )
+        self.pipeline.invalidate()
         return Reply(text=f"'{alias}' now reads as **{source}** {scope} (for new articles).")
 
     async def status(self, req: CommandRequest) -> Reply:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredAr
 log = logging.getLogger(__name__)
 
 ALIAS_NAMESPACE = "aliases"
+CONFIG_TTL_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,41 @@ class IngestOutcome:
         return [e for e in self.events if e.kind in ("new_claim", "new_source", "changed")]
 
 
+@dataclass(frozen=True)
+class _Decided:
+    """A claim with its detection decision, ready to store."""
+
+    topic: Topic
+    claim: ExtractedClaim
+    decision: Decision | None
+    asserted_at: datetime
+    claim_in: ClaimIn
+    event_in: EventIn | None
+
+    def outcome(self, article: Article, event_id: int, queued: int) -> EventOutcome:
+        assert self.decision is not None and self.event_in is not None
+        return EventOutcome(
+            event_id=event_id,
+            topic_id=self.topic.id,
+            topic_name=self.topic.name,
+            article_url=article.url,
+            outlet=article.outlet,
+            kind=self.decision.kind,
+            key=self.claim.key,
+            key_label=self.claim.key_label,
+            source=self.claim.source,
+            value=self.claim_in.value_text,
+            previous_value=self.event_in.previous_value_text,
+            evidence=self.claim.evidence,
+            evidence_start=self.claim.start,
+            evidence_end=self.claim.end,
+            asserted_at=self.asserted_at,
+            conflicts_with=self.decision.conflicts_with,
+            note=self.event_in.note,
+            alerts_queued=queued,
+        )
+
+
 @dataclass
 class _CachedHistory:
     """A topic's claim history by key, the highest claim id read, and the ids this
@@ -118,6 +155,8 @@ class Pipeline:
         self.on_alerts = on_alerts
         self._lock = asyncio.Lock()
         self._histories: dict[int, _CachedHistory] = {}
+        self._topics: tuple[float, list[Topic]] | None = None
+        self._aliases: dict[int, tuple[float, dict[str, str]]] = {}
 
     def aliases_for(self, topic: Topic) -> dict[str, str]:
         """Workspace-wide aliases, overridden by the topic's own."""
@@ -135,31 +174,46 @@ class Pipeline:
     def ingest_sync(self, item: ArticleIn) -> IngestOutcome:
         stored = self.repo.store_article(item)
         outcome = IngestOutcome(stored)
-        if stored.status == "duplicate":
+        if stored.status == "duplicate" or stored.article is None:
             return outcome
-        events, abstentions = self.process_article(stored.article_id)
+        events, abstentions = self.process_article(stored.article)
         outcome.events = events
         outcome.abstentions = abstentions
         return outcome
 
-    def process_pending(self) -> list[EventOutcome]:
-        """Process stored articles whose latest revision has not been processed yet."""
-        events: list[EventOutcome] = []
-        while batch := self.repo.unprocessed_articles(limit=100):
-            for article in batch:
-                events.extend(self.process_article(article.id)[0])
-        return events
+    def invalidate(self) -> None:
+        """Forget cached topics and aliases (an admin changed them)."""
+        self._topics = None
+        self._aliases.clear()
+
+    def _active_topics(self) -> list[Topic]:
+        now = time.monotonic()
+        if self._topics is None or now - self._topics[0] > CONFIG_TTL_S:
+            self._topics = (now, self.repo.list_topics())
+        return self._topics[1]
+
+    def _cached_aliases(self, topic: Topic) -> dict[str, str]:
+        now = time.monotonic()
+        cached = self._aliases.get(topic.id)
+        if cached is None or now - cached[0] > CONFIG_TTL_S:
+            cached = (now, self.aliases_for(topic))
+            self._aliases[topic.id] = cached
+        return cached[1]
 
     def process_article(
-        self, article_id: int, topics: list[Topic] | None = None
+        self, article: Article | int, topics: list[Topic] | None = None
     ) -> tuple[list[EventOutcome], list[tuple[str, str]]]:
-        article = self.repo.get_article(article_id)
-        if article is None:
-            raise LookupError(f"no article {article_id}")
-        events: list[EventOutcome] = []
+        """Extract and classify an article's claims for every topic it matches, and store
+        them with their events and outbox rows in one transaction."""
+        if isinstance(article, int):
+            found = self.repo.get_article(article)
+            if found is None:
+                raise LookupError(f"no article {article}")
+            article = found
+        decided: list[_Decided] = []
         abstentions: list[tuple[str, str]] = []
         folded: str | None = None
-        for topic in topics if topics is not None else self.repo.list_topics():
+        for topic in topics if topics is not None else self._active_topics():
             try:
                 query = parse_query(topic.query)
             except QueryError:
@@ -172,7 +226,7 @@ class Pipeline:
             context = ExtractionContext(
                 topic_name=topic.name,
                 topic_terms=tuple(query.terms),
-                aliases=self.aliases_for(topic),
+                aliases=self._cached_aliases(topic),
             )
             result = self.extractor.extract(
                 ArticleText(
@@ -187,8 +241,15 @@ class Pipeline:
             for a in result.abstentions:
                 log.debug("abstained on %r in %s: %s", a.sentence[:80], article.url, a.reason)
                 abstentions.append((a.sentence, a.reason))
-            events.extend(self._record(topic, article, best_per_key_source(result.claims)))
-        self.repo.mark_processed(article.id, article.revision)
+            decided.extend(self._decide(topic, article, best_per_key_source(result.claims)))
+        stored = self.repo.record_claims(
+            [(d.claim_in, d.event_in) for d in decided], processed=(article.id, article.revision)
+        )
+        events: list[EventOutcome] = []
+        for d, (claim_id, event_id, queued) in zip(decided, stored, strict=True):
+            self._histories[d.topic.id].own.add(claim_id)
+            if d.decision is not None and d.event_in is not None and event_id is not None:
+                events.append(d.outcome(article, event_id, queued))
         return events, abstentions
 
     def _history(self, topic_id: int, key: str) -> KeyHistory:
@@ -224,9 +285,11 @@ class Pipeline:
             cached.fresh = True
         return cached.keys.setdefault(key, KeyHistory())
 
-    def _record(
+    def _decide(
         self, topic: Topic, article: Article, claims: list[ExtractedClaim]
-    ) -> list[EventOutcome]:
+    ) -> list[_Decided]:
+        """Classify each claim against its key's history (extended as we go, so two
+        sources on one key in one article see each other)."""
         previous_revision: set[tuple[str, str, str]] = set()
         if article.revision > 1:
             previous_revision = {
@@ -236,8 +299,7 @@ class Pipeline:
         fallback_time = article.published_at or article.fetched_at or datetime.now(UTC)
         if topic.id in self._histories:
             self._histories[topic.id].fresh = False
-        records: list[tuple[ClaimIn, EventIn | None]] = []
-        decided: list[tuple[ExtractedClaim, Decision | None, datetime]] = []
+        out: list[_Decided] = []
         for claim in claims:
             value_text = claim.value.display()
             asserted_at = claim.asserted_at or fallback_time
@@ -255,50 +317,24 @@ class Pipeline:
                     article_id=article.id,
                     outlet=article.outlet,
                 )
-            stale = decision is not None and decision.stale
-            background = claim.background or stale
+            background = claim.background or (decision is not None and decision.stale)
             history.add(
                 Statement(
                     claim.source, claim.value, asserted_at, article.id, article.outlet, background
                 )
             )
-            records.append(
-                (
-                    self._claim_in(topic, article, claim, value_text, asserted_at, background),
-                    None
+            out.append(
+                _Decided(
+                    topic=topic,
+                    claim=claim,
+                    decision=decision,
+                    asserted_at=asserted_at,
+                    claim_in=self._claim_in(
+                        topic, article, claim, value_text, asserted_at, background
+                    ),
+                    event_in=None
                     if decision is None
                     else self._event_in(topic, article, claim, value_text, decision),
-                )
-            )
-            decided.append((claim, decision, asserted_at))
-        stored = self.repo.record_claims(records)
-        out: list[EventOutcome] = []
-        for (claim, decision, asserted_at), (record, event), (claim_id, event_id, queued) in zip(
-            decided, records, stored, strict=True
-        ):
-            self._histories[topic.id].own.add(claim_id)
-            if decision is None or event is None or event_id is None:
-                continue
-            out.append(
-                EventOutcome(
-                    event_id=event_id,
-                    topic_id=topic.id,
-                    topic_name=topic.name,
-                    article_url=article.url,
-                    outlet=article.outlet,
-                    kind=decision.kind,
-                    key=claim.key,
-                    key_label=claim.key_label,
-                    source=claim.source,
-                    value=record.value_text,
-                    previous_value=event.previous_value_text,
-                    evidence=claim.evidence,
-                    evidence_start=claim.start,
-                    evidence_end=claim.end,
-                    asserted_at=asserted_at,
-                    conflicts_with=decision.conflicts_with,
-                    note=event.note,
-                    alerts_queued=queued,
                 )
             )
         return out

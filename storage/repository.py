@@ -69,6 +69,7 @@ class StoredArticle:
     status: str
     revision: int
     duplicate_of: int | None = None
+    article: Article | None = None
 
 
 @dataclass(frozen=True)
@@ -434,7 +435,7 @@ class Repository:
                     )
                 )
                 s.flush()
-                return StoredArticle(existing.id, "revision", existing.revision)
+                return StoredArticle(existing.id, "revision", existing.revision, article=existing)
             same = s.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
             if same is not None:
                 return StoredArticle(same, "duplicate", 1, same)
@@ -462,7 +463,7 @@ class Repository:
                 )
             )
             s.flush()
-            return StoredArticle(article.id, "new", 1)
+            return StoredArticle(article.id, "new", 1, article=article)
 
     def get_article(self, article_id: int) -> Article | None:
         with self.session() as s:
@@ -479,23 +480,6 @@ class Repository:
                     select(ArticleRevision)
                     .where(ArticleRevision.article_id == article_id)
                     .order_by(ArticleRevision.revision)
-                )
-            )
-
-    def mark_processed(self, article_id: int, revision: int) -> None:
-        with self.session() as s:
-            s.execute(
-                update(Article).where(Article.id == article_id).values(processed_revision=revision)
-            )
-
-    def unprocessed_articles(self, limit: int = 100) -> list[Article]:
-        with self.session() as s:
-            return list(
-                s.scalars(
-                    select(Article)
-                    .where(Article.processed_revision < Article.revision)
-                    .order_by(Article.published_at, Article.id)
-                    .limit(limit)
                 )
             )
 
@@ -560,13 +544,22 @@ class Repository:
             return [tuple(r) for r in rows]  # type: ignore[misc]
 
     def record_claims(
-        self, records: Sequence[tuple[ClaimIn, EventIn | None]]
+        self,
+        records: Sequence[tuple[ClaimIn, EventIn | None]],
+        processed: tuple[int, int] | None = None,
     ) -> list[tuple[int, int | None, int]]:
         """Store an article's claims, their events and the outbox rows of alerting events
-        in one transaction (bulk inserts); returns (claim id, event id, alerts queued)."""
-        if not records:
-            return []
+        in one transaction (bulk inserts), marking ``processed`` = (article id, revision)
+        done in the same transaction; returns (claim id, event id, alerts queued)."""
         with self.session() as s:
+            if processed is not None:
+                s.execute(
+                    update(Article)
+                    .where(Article.id == processed[0])
+                    .values(processed_revision=processed[1])
+                )
+            if not records:
+                return []
             claim_ids = list(
                 s.scalars(
                     insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
@@ -598,25 +591,25 @@ class Repository:
                 event_ids = dict(zip((cid for cid, _ in with_event), ids, strict=True))
             alerting = [(cid, ev) for cid, ev in with_event if ev.kind in ALERT_KINDS]
             queued: dict[int, int] = {}
-            if alerting:
-                subs = list(
-                    s.scalars(
-                        select(Subscription).where(Subscription.topic_id == alerting[0][1].topic_id)
+            subs: dict[int, list[Subscription]] = {}
+            rows: list[dict[str, Any]] = []
+            for cid, ev in alerting:
+                if ev.topic_id not in subs:
+                    subs[ev.topic_id] = list(
+                        s.scalars(select(Subscription).where(Subscription.topic_id == ev.topic_id))
                     )
-                )
-                rows = [
-                    {
-                        "event_id": event_ids[cid],
-                        "subscription_id": sub.id,
-                        "platform": sub.platform,
-                        "status": ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
-                    }
-                    for cid, _ in alerting
-                    for sub in subs
-                ]
-                if rows:
-                    s.execute(insert(Alert), rows)
-                queued = {cid: len(subs) for cid, _ in alerting}
+                for sub in subs[ev.topic_id]:
+                    rows.append(
+                        {
+                            "event_id": event_ids[cid],
+                            "subscription_id": sub.id,
+                            "platform": sub.platform,
+                            "status": ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
+                        }
+                    )
+                queued[cid] = len(subs[ev.topic_id])
+            if rows:
+                s.execute(insert(Alert), rows)
         return [(cid, event_ids.get(cid), queued.get(cid, 0)) for cid in claim_ids]
 
     def claims_of_revision(self, topic_id: int, article_id: int, revision: int) -> list[Claim]:
