@@ -112,6 +112,13 @@ class ConsoleAdapter:
             await asyncio.Event().wait()
             return
         self.console.print("Type a command (/claimwatch help), or Ctrl-D to quit.", style="dim")
+        topics = await asyncio.to_thread(self.commands.topic_choices, self.request())
+        if topics:
+            example = topics[0][1]
+            self.console.print(
+                f"Topics: {', '.join(slug for _, slug in topics)} — try /claims {example}",
+                style="dim",
+            )
         while True:
             try:
                 line = await asyncio.to_thread(input, "claimwatch> ")
