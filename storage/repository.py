@@ -508,11 +508,16 @@ class Repository:
                 .order_by(Article.next_check_at)
                 .limit(limit)
             )
-            rows = list(s.scalars(self._skip_locked(stmt)))
-            for row in rows:
-                row.check_lease_until = now + lease
-            s.flush()
-            return rows
+            return self._take(s, stmt, check_lease_until=now + lease)
+
+    def _take(self, s: Session, stmt: Select[Any], **lease: Any) -> list[Any]:
+        """Rows of ``stmt`` no other transaction holds, with the lease columns set."""
+        rows = list(s.scalars(self._skip_locked(stmt)))
+        for row in rows:
+            for column, value in lease.items():
+                setattr(row, column, value)
+        s.flush()
+        return rows
 
     def _skip_locked(self, stmt: Select[Any]) -> Select[Any]:
         if self.dialect == "postgresql":
@@ -705,10 +710,7 @@ class Repository:
                 .order_by(Alert.id)
                 .limit(limit)
             )
-            alerts = list(s.scalars(self._skip_locked(stmt)))
-            for a in alerts:
-                a.lease_until = now + lease
-            s.flush()
+            alerts = self._take(s, stmt, lease_until=now + lease)
             return [self._job(s, a) for a in alerts]
 
     def _job(self, s: Session, alert: Alert) -> AlertJob:
@@ -995,11 +997,7 @@ class Repository:
                 .order_by(Feed.next_poll_at)
                 .limit(limit)
             )
-            feeds = list(s.scalars(self._skip_locked(stmt)))
-            for f in feeds:
-                f.lease_until = now + lease
-                f.lease_owner = owner
-            s.flush()
+            feeds = self._take(s, stmt, lease_until=now + lease, lease_owner=owner)
             return feeds
 
     def update_feed(self, feed_id: int, **values: Any) -> None:
@@ -1064,13 +1062,8 @@ class Repository:
                 Feed.disabled.is_(False),
                 or_(Feed.lease_until.is_(None), Feed.lease_until <= now),
             )
-            feed = s.scalar(self._skip_locked(stmt))
-            if feed is None:
-                return None
-            feed.lease_until = now + lease
-            feed.lease_owner = owner
-            s.flush()
-            return feed
+            taken = self._take(s, stmt, lease_until=now + lease, lease_owner=owner)
+            return taken[0] if taken else None
 
     def known_article_urls(self, urls: Iterable[str]) -> set[str]:
         """Which of these URLs are stored articles already."""
