@@ -52,7 +52,7 @@ async def answer(
     *,
     ephemeral_hint: bool = False,
     force_ephemeral: bool = False,
-    defer_after: float = DEFER_AFTER_S,
+    defer_after: float | None = None,
 ) -> None:
     """Run a handler and send its reply; defer first when it takes longer than ``defer_after``.
 
@@ -60,6 +60,8 @@ async def answer(
     that visibility, or replace it with an ephemeral follow-up); ``force_ephemeral``
     makes every reply private (buttons under alerts).
     """
+    if defer_after is None:
+        defer_after = DEFER_AFTER_S
     req = request_of(interaction)
     task = asyncio.ensure_future(handler(req))
     deferred_ephemeral: bool | None = None
