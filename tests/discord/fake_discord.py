@@ -133,6 +133,7 @@ class FakeDiscord:
         self.channels = {CHANNEL_ID: "news", OTHER_CHANNEL_ID: "alerts"}
         self.faults: dict[int, deque[tuple[int, float]]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
+        self.channel_messages: dict[int, list[dict[str, Any]]] = {}
         self._ids = itertools.count(910000000000000000)
         self._seq = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -360,7 +361,9 @@ class FakeDiscord:
         if channel_id not in self.channels:
             rec.query["_status"] = "404"
             return _json({"message": "Unknown Channel", "code": 10003}, status=404)
-        return _json(self._message(channel_id, rec.json))
+        message = self._message(channel_id, rec.json)
+        self.channel_messages.setdefault(channel_id, []).append(message)
+        return _json(message)
 
     # -- gateway ------------------------------------------------------------------
 
