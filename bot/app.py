@@ -15,6 +15,9 @@ from typing import Protocol
 from bot.claims.model import Extractor
 from bot.commands import Commands
 from bot.config import Settings
+from bot.ingest.feeds import FeedPoller
+from bot.ingest.fetch import SafeFetcher
+from bot.ingest.revisions import RevisionChecker
 from bot.outbox import Dispatcher
 from bot.pipeline import Pipeline
 from bot.workspaces import Workspaces
@@ -49,6 +52,9 @@ class App:
     dispatcher: Dispatcher
     commands: Commands
     workspaces: Workspaces
+    fetcher: SafeFetcher
+    feeds: FeedPoller
+    revisions: RevisionChecker
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start_background(self) -> None:
@@ -69,9 +75,7 @@ class App:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self.background.clear()
-        fetcher = self.commands.fetcher
-        if fetcher is not None:
-            await fetcher.aclose()
+        await self.fetcher.aclose()
 
 
 def build_app(
@@ -89,7 +93,10 @@ def build_app(
         repo, max_attempts=settings.alert_max_attempts, sweep_s=settings.dispatch_sweep_s
     )
     pipeline = Pipeline(repo, extractor or make_extractor(settings), on_alerts=dispatcher.wake)
-    from bot.ingest.fetch import SafeFetcher
-
-    commands = Commands(repo, pipeline, settings, fetcher=SafeFetcher(settings))
-    return App(settings, repo, pipeline, dispatcher, commands, Workspaces(repo))
+    fetcher = SafeFetcher(settings)
+    revisions = RevisionChecker(repo, fetcher, settings, pipeline.ingest)
+    feeds = FeedPoller(repo, fetcher, settings, pipeline.ingest)
+    commands = Commands(repo, pipeline, settings, fetcher=fetcher, revisions=revisions)
+    return App(
+        settings, repo, pipeline, dispatcher, commands, Workspaces(repo), fetcher, feeds, revisions
+    )

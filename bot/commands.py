@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.ingest.dates import parse_datetime
 from bot.ingest.urls import canonical_url
 from bot.messages import Attachment, CommandRequest, Field, Reply
-from bot.pipeline import IngestOutcome, Pipeline
+from bot.pipeline import ALIAS_NAMESPACE, IngestOutcome, Pipeline
 from bot.summary import summarise_keys, summarise_sources
 from bot.topics import QueryError, parse_query, slugify
 from storage.models import Topic
@@ -30,9 +30,9 @@ from storage.repository import ArticleIn, Repository
 
 if TYPE_CHECKING:
     from bot.ingest.fetch import SafeFetcher
+    from bot.ingest.revisions import RevisionChecker
 
 MODES = ("instant", "digest")
-ALIAS_NAMESPACE = "aliases"
 NOT_ADMIN = (
     "Only admins can change Claimwatch's settings "
     "(Discord: Manage Server; Slack: workspace admins or owners)."
@@ -105,11 +105,13 @@ class Commands:
         pipeline: Pipeline,
         settings: Settings,
         fetcher: SafeFetcher | None = None,
+        revisions: RevisionChecker | None = None,
     ) -> None:
         self.repo = repo
         self.pipeline = pipeline
         self.settings = settings
         self.fetcher = fetcher
+        self.revisions = revisions
 
     # -- helpers ------------------------------------------------------------------
 
@@ -284,6 +286,8 @@ class Commands:
                 origin="chat",
             )
         outcome = await self.pipeline.ingest(item)
+        if item.origin != "chat" and self.revisions is not None:
+            await asyncio.to_thread(self.revisions.track, item)
         return self._ingest_reply(outcome, item)
 
     async def _fetch(self, url: str) -> ArticleIn:

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     feed_max_failures: int = Field(default=8, ge=1)
     feed_backoff_base_s: int = 300
     feed_backoff_cap_s: int = 6 * 3600
-    dispatch_sweep_s: float = 5.0
+    dispatch_sweep_s: float = 2.0
     alert_max_attempts: int = 8
     digest_interval_s: int = Field(default=3600, ge=60)
 

@@ -102,6 +102,7 @@ def classify(
                 REPEAT,
                 previous=mine.value,
                 note="older statement quoted again; the newer one stands",
+                stale=True,
             )
         if any(
             st.source == source and value.restates(st.value) and st.asserted_at < mine.asserted_at

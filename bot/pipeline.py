@@ -28,6 +28,8 @@ from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredAr
 
 log = logging.getLogger(__name__)
 
+ALIAS_NAMESPACE = "aliases"
+
 
 @dataclass(frozen=True)
 class EventOutcome:
@@ -116,6 +118,11 @@ class Pipeline:
         self.on_alerts = on_alerts
         self._lock = asyncio.Lock()
 
+    def aliases_for(self, topic: Topic) -> dict[str, str]:
+        """Workspace-wide aliases, overridden by the topic's own."""
+        shared = self.repo.kv_get(ALIAS_NAMESPACE, f"{topic.platform}:{topic.workspace_id}") or {}
+        return {**{str(k): str(v) for k, v in shared.items()}, **self.repo.aliases(topic.id)}
+
     async def ingest(self, item: ArticleIn) -> IngestOutcome:
         """Store and process an article; safe to call from any coroutine."""
         async with self._lock:
@@ -161,7 +168,7 @@ class Pipeline:
             context = ExtractionContext(
                 topic_name=topic.name,
                 topic_terms=tuple(query.terms),
-                aliases=self.repo.aliases(topic.id),
+                aliases=self.aliases_for(topic),
             )
             result = self.extractor.extract(
                 ArticleText(
@@ -209,7 +216,9 @@ class Pipeline:
                 article_id=article.id,
                 outlet=article.outlet,
             )
-            claim_id = self._store_claim(topic, article, claim, value_text, asserted_at)
+            claim_id = self._store_claim(
+                topic, article, claim, value_text, asserted_at, stale=decision.stale
+            )
             out.append(
                 self._record_event(
                     topic, article, claim, value_text, decision, claim_id, asserted_at
@@ -224,6 +233,8 @@ class Pipeline:
         claim: ExtractedClaim,
         value_text: str,
         asserted_at: datetime,
+        *,
+        stale: bool = False,
     ) -> int:
         return self.repo.add_claim(
             ClaimIn(
@@ -240,7 +251,7 @@ class Pipeline:
                 evidence_start=claim.start,
                 evidence_end=claim.end,
                 asserted_at=asserted_at,
-                background=claim.background,
+                background=claim.background or stale,
                 outlet=article.outlet,
                 extractor=self.extractor.name,
             )

@@ -5,6 +5,7 @@ several processes can share the work."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,6 +15,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FEED_TICK_S = 20
+REVISION_TICK_S = 60
+
+
+FEED_BATCH = 500
+MAX_BATCHES_PER_TICK = 20
+
+
+async def poll_feeds(app: App) -> int:
+    """Poll every due feed, batch after batch, so a large backlog drains in one tick."""
+    polled = 0
+    for _ in range(MAX_BATCHES_PER_TICK):
+        report = await app.feeds.poll_due(limit=FEED_BATCH)
+        polled += report.polled
+        if report.polled < FEED_BATCH:
+            break
+    return polled
+
 
 def build_scheduler(app: App) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -22,6 +41,24 @@ def build_scheduler(app: App) -> AsyncIOScheduler:
         "interval",
         seconds=app.settings.dispatch_sweep_s,
         id="dispatch-sweep",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        poll_feeds,
+        "interval",
+        args=(app,),
+        seconds=FEED_TICK_S,
+        id="poll-feeds",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        app.revisions.check_due,
+        "interval",
+        seconds=REVISION_TICK_S,
+        id="recheck-articles",
         max_instances=1,
         coalesce=True,
     )

@@ -33,6 +33,7 @@ class Workspaces:
 
     async def channel_gone(self, platform: str, channel_id: str, reason: str) -> int:
         paused = await asyncio.to_thread(self.repo.pause_channel, platform, channel_id, reason)
-        log.warning("%s channel %s: %s; %d subscription(s) paused", platform, channel_id, reason,
-                    paused)
+        log.warning(
+            "%s channel %s: %s; %d subscription(s) paused", platform, channel_id, reason, paused
+        )
         return paused

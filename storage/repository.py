@@ -1041,9 +1041,7 @@ class Repository:
 
     # -- live sources --
 
-    def lease_feed(
-        self, feed_id: int, now: datetime, lease: timedelta, owner: str
-    ) -> Feed | None:
+    def lease_feed(self, feed_id: int, now: datetime, lease: timedelta, owner: str) -> Feed | None:
         """Lease one enabled feed now, due or not; None when it is gone or leased elsewhere."""
         with self.session() as s:
             stmt = select(Feed).where(

@@ -107,8 +107,9 @@ class PatternExtractor:
                 q = {"at least ": Qualifier.AT_LEAST, "about ": Qualifier.ABOUT}.get(
                     fig.group("q") or "", Qualifier.EXACT
                 )
-                value = ClaimValue.figure(float(fig.group("n").replace(",", "")), q,
-                                          fig.group("unit"))
+                value = ClaimValue.figure(
+                    float(fig.group("n").replace(",", "")), q, fig.group("unit")
+                )
                 key, label = f"{fig.group('unit')}:count", f"{fig.group('unit')} — count"
                 src = fig.group("src").strip()
             elif st:
@@ -127,7 +128,10 @@ class PatternExtractor:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(
-        database_url=db_url, demo=False, console=False, fetch_allow_hosts=["127.0.0.1"],
+        database_url=db_url,
+        demo=False,
+        console=False,
+        fetch_allow_hosts=["127.0.0.1"],
         respect_robots=False,
     )
 
@@ -146,8 +150,15 @@ def bot(app: App) -> Iterator[FakeBot]:
     fake.close()
 
 
-def article(n: int, text: str, *, outlet: str = "Wire", url: str | None = None,
-            hours: float | None = None, title: str = "") -> ArticleIn:
+def article(
+    n: int,
+    text: str,
+    *,
+    outlet: str = "Wire",
+    url: str | None = None,
+    hours: float | None = None,
+    title: str = "",
+) -> ArticleIn:
     """A test article published ``hours`` (default ``n``) hours after T0."""
     return ArticleIn(
         url=url or f"https://news{n}.example/story-{n}",

@@ -16,8 +16,18 @@ def test_migrations_create_every_table(db_url: str) -> None:
     engine = make_engine(db_url)
     names = set(inspect(engine).get_table_names())
     assert {
-        "articles", "article_revisions", "topics", "subscriptions", "claims", "claim_events",
-        "alerts", "audit_log", "feeds", "source_aliases", "workspaces", "notices",
+        "articles",
+        "article_revisions",
+        "topics",
+        "subscriptions",
+        "claims",
+        "claim_events",
+        "alerts",
+        "audit_log",
+        "feeds",
+        "source_aliases",
+        "workspaces",
+        "notices",
     } <= names
     with engine.connect() as conn:
         assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
@@ -36,7 +46,9 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path) -> None:
 def test_same_url_new_text_is_a_revision_and_same_text_a_duplicate(repo: Repository) -> None:
     first = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 10 died."))
     again = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 10 died."))
-    edited = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 12 died."))
+    edited = repo.store_article(
+        ArticleIn(url="https://a.example/1", text="Officials said 12 died.")
+    )
     assert (first.status, again.status, edited.status) == ("new", "duplicate", "revision")
     assert edited.article_id == first.article_id and edited.revision == 2
     revisions = repo.article_revisions(first.article_id)
@@ -55,17 +67,32 @@ def test_same_text_under_another_url_is_a_duplicate(repo: Repository) -> None:
 
 def _event(repo: Repository) -> tuple[int, int]:
     topic = repo.add_topic("fake", "ws", "Quake", "quake", "quake")
-    sub, created = repo.subscribe(topic.id, "fake", "ws", "chan")
+    _sub, created = repo.subscribe(topic.id, "fake", "ws", "chan")
     assert created
     art = repo.store_article(ArticleIn(url="https://a.example/q", text="Agency says 40 dead."))
     claim_id = repo.add_claim(
-        ClaimIn(topic.id, art.article_id, 1, "deaths:count", "deaths — count", "Agency", None,
-                {"kind": "figure", "number": 40.0, "qualifier": "exact"}, "40", "Agency says 40",
-                0, 14, T0, False, "Wire")
+        ClaimIn(
+            topic.id,
+            art.article_id,
+            1,
+            "deaths:count",
+            "deaths — count",
+            "Agency",
+            None,
+            {"kind": "figure", "number": 40.0, "qualifier": "exact"},
+            "40",
+            "Agency says 40",
+            0,
+            14,
+            T0,
+            False,
+            "Wire",
+        )
     )
     event = repo.add_event(
-        EventIn(topic.id, art.article_id, "new_claim", "deaths:count", "deaths — count",
-                "Agency", "40"),
+        EventIn(
+            topic.id, art.article_id, "new_claim", "deaths:count", "deaths — count", "Agency", "40"
+        ),
         claim_id,
     )
     return event.id, topic.id

@@ -38,7 +38,9 @@ def test_matching(query: str, text: str, expected: bool) -> None:
 
 def test_terms_leave_out_negated_words() -> None:
     assert parse_query("(quake* OR tremor) AND NOT (sport OR -toll)").terms == [
-        "quake*", "tremor", "toll"
+        "quake*",
+        "tremor",
+        "toll",
     ]
 
 
@@ -63,8 +65,9 @@ def test_parse_never_crashes(query: str) -> None:
         q.matches("some text " + query)
 
 
-@given(st.lists(st.sampled_from(["a", "b", "(", ")", "AND", "OR", "NOT", '"x y"', "c*"]),
-                max_size=12))
+@given(
+    st.lists(st.sampled_from(["a", "b", "(", ")", "AND", "OR", "NOT", '"x y"', "c*"]), max_size=12)
+)
 def test_operator_soup_parses_or_reports_a_position(parts: list[str]) -> None:
     query = " ".join(parts)
     try:

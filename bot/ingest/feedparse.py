@@ -50,13 +50,23 @@ def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
+_BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def _usable(entries: list[feedparser.FeedParserDict]) -> bool:
+    return any(
+        str(e.get("link") or e.get("id") or "").startswith(("http://", "https://")) for e in entries
+    )
+
+
 def parse_feed(content: bytes | str, base_url: str = "") -> ParsedFeed:
     """Parse a feed document; raise ``FeedError`` saying why when it is not one."""
     parsed = feedparser.parse(content, response_headers={"content-location": base_url})
     version = parsed.get("version") or ""
-    if parsed.get("bozo") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        raise FeedError(f"malformed feed XML: {reason}" if reason else "malformed feed XML")
+    reason = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    broken = reason is not None and not isinstance(reason, _BENIGN)
+    if broken and not _usable(parsed.entries):
+        raise FeedError(f"malformed feed XML: {reason}")
     if not version and not parsed.entries:
         raise FeedError("not an RSS or Atom feed")
     entries: list[FeedEntry] = []

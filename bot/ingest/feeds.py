@@ -156,49 +156,6 @@ class PollReport:
         return sum(r.fallbacks for r in self.results)
 
 
-@dataclass(frozen=True)
-class FeedStatus:
-    """One row of ``/claimwatch status``."""
-
-    feed_id: int
-    url: str
-    title: str
-    topic: str | None
-    state: str
-    interval_s: int
-    last_success_at: datetime | None
-    last_error: str | None
-    last_error_at: datetime | None
-    next_poll_at: datetime | None
-    items_seen: int
-    failures: int
-
-
-def feed_status(repo: Repository, platform: str, workspace_id: str) -> list[FeedStatus]:
-    """Every feed of a workspace with its health, for the status command."""
-    topics = {t.id: t.name for t in repo.list_topics(platform, workspace_id)}
-    rows: list[FeedStatus] = []
-    for f in repo.feeds(platform, workspace_id):
-        state = "disabled" if f.disabled else ("failing" if f.failures else "ok")
-        rows.append(
-            FeedStatus(
-                feed_id=f.id,
-                url=f.url,
-                title=f.title,
-                topic=topics.get(f.topic_id) if f.topic_id is not None else None,
-                state=state,
-                interval_s=f.interval_s,
-                last_success_at=f.last_success_at,
-                last_error=f.last_error,
-                last_error_at=f.last_error_at,
-                next_poll_at=None if f.disabled else f.next_poll_at,
-                items_seen=f.items_seen,
-                failures=f.failures,
-            )
-        )
-    return rows
-
-
 class _PollFailed(Exception):
     """A poll that failed for a reason worth telling the feed's followers."""
 
@@ -233,14 +190,16 @@ class FeedPoller:
         """Lease up to ``limit`` due feeds and poll them concurrently."""
         now = now or datetime.now(UTC)
         started = time.perf_counter()
-        feeds = self.repo.lease_due_feeds(now, limit, self.lease, self.owner)
+        feeds = await asyncio.to_thread(
+            self.repo.lease_due_feeds, now, limit, self.lease, self.owner
+        )
         results = await asyncio.gather(*(self._poll_leased(f, now) for f in feeds))
         return PollReport(results=list(results), seconds=time.perf_counter() - started)
 
     async def poll_feed(self, feed_id: int, now: datetime | None = None) -> FeedPollResult:
         """Poll one feed now, due or not (``busy`` when another process holds it)."""
         now = now or datetime.now(UTC)
-        feed = self.repo.lease_feed(feed_id, now, self.lease, self.owner)
+        feed = await asyncio.to_thread(self.repo.lease_feed, feed_id, now, self.lease, self.owner)
         if feed is None:
             return FeedPollResult(feed_id, "", BUSY, error="feed is missing, disabled or busy")
         return await self._poll_leased(feed, now)
@@ -250,10 +209,10 @@ class FeedPoller:
             try:
                 return await self._poll(feed, now)
             except (FetchError, _PollFailed) as exc:
-                return self._record_failure(feed, now, str(exc))
+                return await self._record_failure(feed, now, str(exc))
             except Exception as exc:
                 log.exception("polling feed %s (%s) crashed", feed.id, feed.url)
-                return self._record_failure(
+                return await self._record_failure(
                     feed, now, f"Internal error while polling ({exc.__class__.__name__})."
                 )
 
@@ -268,7 +227,7 @@ class FeedPoller:
         )
         next_at = next_poll_time(feed.id, interval, now)
         if result.not_modified:
-            self._record_success(feed, now, next_at, {})
+            await self._record_success(feed, now, next_at, {})
             return FeedPollResult(feed.id, feed.url, NOT_MODIFIED, next_poll_at=next_at)
         validators = {
             "etag": result.etag,
@@ -276,7 +235,7 @@ class FeedPoller:
         }
         body_hash = hashlib.sha256(result.body).hexdigest()
         if body_hash == feed.body_hash:
-            self._record_success(feed, now, next_at, validators)
+            await self._record_success(feed, now, next_at, validators)
             return FeedPollResult(feed.id, feed.url, UNCHANGED, next_poll_at=next_at)
         try:
             parsed = await asyncio.to_thread(parse_feed, result.body, result.url)
@@ -295,7 +254,7 @@ class FeedPoller:
         else:
             values.update(validators)
             values["body_hash"] = body_hash
-        self._record_success(feed, now, next_at, values)
+        await self._record_success(feed, now, next_at, values)
         return FeedPollResult(
             feed.id,
             feed.url,
@@ -310,12 +269,16 @@ class FeedPoller:
         self, feed: Feed, parsed: ParsedFeed, now: datetime
     ) -> tuple[int, int, int]:
         """Fetch and hand on the feed's unseen entries; (new, fell back, failed)."""
-        seen_row = self.repo.kv_get(SEEN_NAMESPACE, str(feed.id)) or {}
+        seen_row = await asyncio.to_thread(self.repo.kv_get, SEEN_NAMESPACE, str(feed.id)) or {}
         seen: list[str] = list(seen_row.get("urls", []))
         seen_set = set(seen)
         entries = list({e.url: e for e in reversed(parsed.entries)}.values())
         candidates = [e for e in entries if e.url not in seen_set]
-        known = self.repo.known_article_urls(e.url for e in candidates) if candidates else set()
+        known: set[str] = set()
+        if candidates:
+            known = await asyncio.to_thread(
+                self.repo.known_article_urls, [e.url for e in candidates]
+            )
         fresh = [e for e in candidates if e.url not in known]
         fresh.sort(key=lambda e: e.published_at or now)
         items = await asyncio.gather(*(self._item(feed, parsed, e) for e in fresh))
@@ -333,11 +296,13 @@ class FeedPoller:
             new += 1
             fallbacks += int(fell_back)
             if self.track_revisions:
-                schedule_first_check(self.repo, item, now)
+                await asyncio.to_thread(schedule_first_check, self.repo, item, now)
         current = [e.url for e in parsed.entries if e.url not in failed_urls]
         merged = list(dict.fromkeys(current + seen))[: max(SEEN_KEEP, len(current))]
         if merged != seen:
-            self.repo.kv_put(SEEN_NAMESPACE, str(feed.id), {"urls": merged})
+            await asyncio.to_thread(
+                self.repo.kv_put, SEEN_NAMESPACE, str(feed.id), {"urls": merged}
+            )
         return new, fallbacks, len(failed_urls)
 
     async def _item(
@@ -389,10 +354,11 @@ class FeedPoller:
             True,
         )
 
-    def _record_success(
+    async def _record_success(
         self, feed: Feed, now: datetime, next_at: datetime, values: dict[str, object]
     ) -> None:
-        self.repo.update_feed(
+        await asyncio.to_thread(
+            self.repo.update_feed,
             feed.id,
             failures=0,
             last_success_at=now,
@@ -402,12 +368,13 @@ class FeedPoller:
             **values,
         )
 
-    def _record_failure(self, feed: Feed, now: datetime, error: str) -> FeedPollResult:
+    async def _record_failure(self, feed: Feed, now: datetime, error: str) -> FeedPollResult:
         failures = feed.failures + 1
         interval = effective_interval(feed.interval_s, self.settings)
         log.warning("feed %s failed (%d in a row): %s", feed.url, failures, error)
         if failures >= self.settings.feed_max_failures:
-            self.repo.update_feed(
+            await asyncio.to_thread(
+                self.repo.update_feed,
                 feed.id,
                 failures=failures,
                 disabled=True,
@@ -416,10 +383,11 @@ class FeedPoller:
                 lease_until=None,
                 lease_owner=None,
             )
-            self._announce_disabled(feed, failures, error)
+            await asyncio.to_thread(self._announce_disabled, feed, failures, error)
             return FeedPollResult(feed.id, feed.url, DISABLED, error=error)
         next_at = now + backoff_delay(failures, interval, self.settings)
-        self.repo.update_feed(
+        await asyncio.to_thread(
+            self.repo.update_feed,
             feed.id,
             failures=failures,
             last_error=error,

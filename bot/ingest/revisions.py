@@ -85,7 +85,7 @@ class RevisionChecker:
     async def check_due(self, now: datetime | None = None, limit: int = 100) -> int:
         """Re-check due articles; returns how many had changed."""
         now = now or datetime.now(UTC)
-        articles = self.repo.lease_due_articles(now, limit, self.lease)
+        articles = await asyncio.to_thread(self.repo.lease_due_articles, now, limit, self.lease)
         changed = await asyncio.gather(*(self._check(a, now) for a in articles))
         return sum(changed)
 
@@ -96,16 +96,17 @@ class RevisionChecker:
 
     async def _check(self, article: Article, now: datetime) -> bool:
         async with self._slots:
-            follow_up = next_check_delay(self._age_base(article), now)
+            base = await asyncio.to_thread(self._age_base, article)
+            follow_up = next_check_delay(base, now)
             try:
                 fetched = await fetch_article(article.url, self.fetcher, user_submitted=False)
             except FetchError as exc:
                 log.info("revision check of %s failed: %s", article.url, exc)
-                self._reschedule(article, now, follow_up)
+                await self._reschedule(article, now, follow_up)
                 return False
             except Exception:
                 log.exception("revision check of %s crashed", article.url)
-                self._reschedule(article, now, follow_up)
+                await self._reschedule(article, now, follow_up)
                 return False
             item = replace(
                 fetched,
@@ -117,17 +118,20 @@ class RevisionChecker:
                 outlet=article.outlet or fetched.outlet,
             )
             if content_hash(item.title + "\n" + item.text) == article.content_hash:
-                self._reschedule(article, now, follow_up)
+                await self._reschedule(article, now, follow_up)
                 return False
             log.info("article %s changed since revision %d", article.url, article.revision)
             try:
                 await self.on_article(item)
             except Exception:
                 log.exception("processing the new revision of %s failed; will retry", article.url)
-                self.repo.schedule_article_check(article.id, now + RETRY_AFTER_ERROR)
+                await asyncio.to_thread(
+                    self.repo.schedule_article_check, article.id, now + RETRY_AFTER_ERROR
+                )
                 return False
-            self._reschedule(article, now, follow_up)
+            await self._reschedule(article, now, follow_up)
             return True
 
-    def _reschedule(self, article: Article, now: datetime, delay: timedelta | None) -> None:
-        self.repo.schedule_article_check(article.id, None if delay is None else now + delay)
+    async def _reschedule(self, article: Article, now: datetime, delay: timedelta | None) -> None:
+        at = None if delay is None else now + delay
+        await asyncio.to_thread(self.repo.schedule_article_check, article.id, at)

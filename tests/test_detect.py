@@ -1,0 +1,98 @@
+"""Detection on hand-made histories: every event kind, stale quotes, background mentions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.claims.model import ClaimValue, Qualifier, Stance
+from bot.detect import CHANGED, NEW_CLAIM, NEW_SOURCE, REPEAT, Statement, classify
+from tests.conftest import T0
+
+
+def fig(n: float, q: Qualifier = Qualifier.EXACT, high: float | None = None) -> ClaimValue:
+    return ClaimValue.figure(n, q, "troops", number_high=high)
+
+
+def said(source: str, value: ClaimValue, day: int, article: int = 0, **kw: object) -> Statement:
+    return Statement(source, value, T0 + timedelta(days=day), article or day + 100, **kw)
+
+
+UKR = "Ukraine · military intelligence"
+US = "United States"
+
+
+def test_first_claim_on_a_key_is_new() -> None:
+    assert classify(UKR, fig(12000), T0, []).kind == NEW_CLAIM
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "kind"),
+    [
+        (fig(3000), fig(3000), REPEAT),
+        (fig(3000, Qualifier.ABOUT), fig(3000), REPEAT),
+        (fig(3000), fig(8000, Qualifier.AT_LEAST), CHANGED),
+        (fig(46, Qualifier.AT_LEAST), fig(120, Qualifier.AT_LEAST), CHANGED),
+        (fig(100, Qualifier.AT_LEAST), fig(120), CHANGED),
+        (fig(1002), fig(1000, Qualifier.MORE_THAN), REPEAT),
+        (fig(12000), fig(10000, Qualifier.RANGE, 12000), REPEAT),
+        (ClaimValue.of_stance(Stance.DENIES), ClaimValue.of_stance(Stance.DECLINES), CHANGED),
+        (ClaimValue.of_stance(Stance.DENIES), ClaimValue.of_stance(Stance.DENIES), REPEAT),
+        (ClaimValue.of_status("training"), ClaimValue.of_status("in combat"), CHANGED),
+    ],
+)
+def test_same_source(before: ClaimValue, now: ClaimValue, kind: str) -> None:
+    decision = classify(UKR, now, T0 + timedelta(days=2), [said(UKR, before, 1)])
+    assert decision.kind == kind
+    if kind == CHANGED:
+        assert decision.previous == before
+
+
+def test_new_source_with_a_new_figure_names_the_conflict() -> None:
+    history = [said(UKR, fig(12000), 1)]
+    decision = classify(US, fig(3000, Qualifier.ABOUT), T0 + timedelta(days=2), history)
+    assert decision.kind == NEW_SOURCE
+    assert decision.conflicts_with == (UKR,)
+
+
+def test_new_source_giving_a_known_figure_is_corroboration() -> None:
+    history = [said(UKR, fig(3000), 1)]
+    decision = classify(US, fig(3000, Qualifier.ABOUT), T0 + timedelta(days=2), history)
+    assert decision.kind == REPEAT and decision.agrees_with == (UKR,)
+
+
+def test_a_new_party_taking_a_stance_is_news_even_if_others_agree() -> None:
+    history = [said("NATO", ClaimValue.of_stance(Stance.CONFIRMS), 1)]
+    decision = classify(US, ClaimValue.of_stance(Stance.CONFIRMS), T0 + timedelta(days=2), history)
+    assert decision.kind == NEW_SOURCE and decision.agrees_with == ("NATO",)
+
+
+def test_background_mention_of_an_old_value_never_overrides_the_newer_one() -> None:
+    history = [said(UKR, fig(10000), 1), said(UKR, fig(12000), 5)]
+    old_quote = classify(UKR, fig(10000), T0 + timedelta(days=1), history, background=True)
+    assert old_quote.kind == REPEAT and old_quote.stale
+
+
+def test_an_outlet_repeating_an_outdated_value_is_a_stale_repeat() -> None:
+    history = [said(UKR, fig(212), 1), said(UKR, fig(301), 2)]
+    decision = classify(UKR, fig(212), T0 + timedelta(days=3), history)
+    assert decision.kind == REPEAT and decision.stale
+
+
+def test_stale_quotes_do_not_become_the_latest_value() -> None:
+    history = [
+        said(UKR, fig(212), 1),
+        said(UKR, fig(301), 2),
+        said(UKR, fig(212), 3, background=True),
+    ]
+    decision = classify(UKR, fig(350), T0 + timedelta(days=4), history)
+    assert decision.kind == CHANGED and decision.previous == fig(301)
+
+
+def test_an_edit_in_place_is_named_as_such() -> None:
+    history = [said(UKR, fig(40), 1, article=7)]
+    decision = classify(
+        UKR, fig(45), T0 + timedelta(days=1, hours=1), history, article_id=7, outlet="Daily Example"
+    )
+    assert decision.kind == CHANGED and decision.note == "edited in place by Daily Example"

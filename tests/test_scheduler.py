@@ -1,0 +1,46 @@
+"""The running app: scheduler jobs, and an alert woken out of the outbox at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from adapters.fake import FakeAdapter
+from bot.app import App
+from bot.messages import CommandRequest
+from bot.scheduler import poll_feeds
+from tests.conftest import article
+
+REQ = CommandRequest(
+    platform="fake", workspace_id="ws1", channel_id="general", user_id="u", is_admin=True
+)
+
+
+async def test_background_jobs_are_registered_and_stop_cleanly(app: App) -> None:
+    await app.start_background()
+    try:
+        ids = {job.id for job in app.scheduler.get_jobs()}
+        assert ids == {"dispatch-sweep", "poll-feeds", "recheck-articles"}
+        assert await poll_feeds(app) == 0
+    finally:
+        await app.stop()
+    assert app.background == []
+
+
+async def test_new_alert_reaches_the_channel_without_waiting_for_a_sweep(app: App) -> None:
+    adapter = FakeAdapter()
+    app.dispatcher.add_sender(adapter)
+    app.dispatcher.sweep_s = 3600
+    await app.commands.execute(REQ, "/claimwatch topic add quake quake*")
+    await app.commands.execute(REQ, "/claimwatch subscribe quake")
+    await app.start_background()
+    try:
+        await asyncio.sleep(0.05)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await app.pipeline.ingest(article(1, "Quake: Agency says 40 dead."))
+        while not adapter.sent and loop.time() - started < 5:
+            await asyncio.sleep(0.01)
+        assert [a.value for a in adapter.sent] == ["40 dead"]
+        assert loop.time() - started < 2
+    finally:
+        await app.stop()
