@@ -137,7 +137,6 @@ class FakeDiscord:
         self._ids = itertools.count(910000000000000000)
         self._seq = itertools.count(1)
         self._changed = asyncio.Condition()
-        self._ready = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -475,7 +474,8 @@ class FakeDiscord:
         )
         if mine:
             await self._send(ws, 0, self.guild_payload(), "GUILD_CREATE")
-        self._ready.set()
+        async with self._changed:
+            self._changed.notify_all()
 
     async def push(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch event to every connected gateway session."""

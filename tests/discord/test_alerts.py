@@ -218,3 +218,47 @@ async def wait_until(predicate, timeout: float = 5.0) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("condition not reached")
+
+
+async def test_corroboration_is_counted_in_the_embed(discord_bot, fake: FakeDiscord, app: App):
+    await quake_topic(fake)
+    await ingest(app, 1, QUAKE_1, outlet="Wire")
+    await ingest(app, 2, "Earthquake latest. Agency says 40 dead. Roads closed.", outlet="Daily")
+    await app.dispatcher.run_once()
+    [post] = fake.posts_to(CHANNEL_ID)  # the repeat raised no alert of its own
+    fields = {f["name"]: f["value"] for f in post.json["embeds"][0]["fields"]}
+    assert fields["Corroboration"] == "corroborated by 1 other article"
+
+
+async def test_real_rule_extractor_alert(settings, fake: FakeDiscord):
+    """The same path with the real rule-based extractor instead of the test double."""
+    from bot.app import build_app
+    from bot.claims.rules import RuleExtractor
+
+    app = build_app(settings, extractor=RuleExtractor())
+    adapter, task = await connect(app)
+    try:
+        res = await fake.command(
+            "claimwatch topic add", name="NK troops", query='"North Korean" AND troops'
+        )
+        assert not res.ephemeral, res
+        await fake.command("claimwatch subscribe", topic="nk-troops")
+        await ingest(
+            app,
+            1,
+            "KYIV — Ukraine's military intelligence agency said on Tuesday that at least 8,000 "
+            "North Korean troops had arrived in Russia's Kursk region. The Kremlin declined to "
+            "comment on the report.",
+        )
+        await app.dispatcher.run_once()
+        embeds = [p.json["embeds"][0] for p in fake.posts_to(CHANNEL_ID)]
+        figure = next(e for e in embeds if e["title"] == "New claim · troops — count")
+        fields = {f["name"]: f["value"] for f in figure["fields"]}
+        assert fields["Value"] == "**at least 8,000 troops**"
+        assert "military intelligence" in fields["Source"]
+        assert figure["description"].startswith("> KYIV — Ukraine's military intelligence")
+        stance = next(e for e in embeds if e["title"].startswith("New claim · NK troops"))
+        assert "declines to confirm" in stance["fields"][1]["value"]
+    finally:
+        await disconnect(adapter, task)
+        app.repo.dispose()
