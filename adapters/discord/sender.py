@@ -1,0 +1,88 @@
+"""Posting alerts, digests and notices to channels through discord.py's HTTP client.
+
+Rate limits are discord.py's: short 429s are waited out there; one asking for
+longer than ``MAX_RATELIMIT_WAIT_S`` comes back as ``DeliveryError(retry_after=…)``.
+A deleted channel (404) or a missing permission (403) pauses the subscription
+with a reason ``/claimwatch status`` shows; nothing here raises anything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord.client import PLATFORM, ClaimwatchClient
+from adapters.discord.render import alert_embed, alert_view, digest_message
+from bot.messages import AlertMessage, DeliveryError, DigestMessage, NoticeMessage
+
+log = logging.getLogger(__name__)
+
+NOT_CONNECTED_RETRY_S = 15.0
+LOGIN_WAIT_S = 5.0
+NEEDED = "View Channel, Send Messages and Embed Links"
+
+
+class DiscordSender:
+    """The ``Sender`` side of the adapter; returns Discord message ids."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: ClaimwatchClient) -> None:
+        self.client = client
+
+    async def send_alert(self, alert: AlertMessage) -> str | None:
+        return await self._post(
+            alert.channel_id, embed=alert_embed(alert), view=alert_view(alert.topic_slug, alert.key)
+        )
+
+    async def send_digest(self, digest: DigestMessage) -> str | None:
+        content, embeds = digest_message(digest)
+        return await self._post(
+            digest.channel_id,
+            content=content,
+            embeds=embeds,
+            view=alert_view(digest.topic_slug, None),
+        )
+
+    async def send_notice(self, notice: NoticeMessage) -> str | None:
+        return await self._post(notice.channel_id, content=notice.text[:2000])
+
+    async def _post(self, channel_id: str, **kwargs: Any) -> str:
+        if not self.client.logged_in.is_set():
+            try:
+                await asyncio.wait_for(self.client.logged_in.wait(), LOGIN_WAIT_S)
+            except TimeoutError:
+                raise DeliveryError(
+                    "Discord is not connected yet", retry_after=NOT_CONNECTED_RETRY_S
+                ) from None
+        try:
+            channel = self.client.get_partial_messageable(int(channel_id))
+        except ValueError:
+            raise DeliveryError(f"'{channel_id}' is not a Discord channel id", pause=True) from None
+        try:
+            message = await channel.send(**kwargs, allowed_mentions=discord.AllowedMentions.none())
+        except discord.RateLimited as exc:
+            log.warning(
+                "Discord asks to wait %.0f s before posting to %s", exc.retry_after, channel_id
+            )
+            raise DeliveryError(
+                f"rate limited by Discord for {exc.retry_after:.0f} s",
+                retry_after=exc.retry_after,
+            ) from None
+        except discord.NotFound as exc:
+            raise DeliveryError(
+                f"the Discord channel {channel_id} no longer exists ({exc.text or exc.code})",
+                pause=True,
+            ) from None
+        except discord.Forbidden as exc:
+            raise DeliveryError(
+                f"Claimwatch may not post in <#{channel_id}> ({exc.text or 'Missing Access'}): "
+                f"give it {NEEDED} there, then run /claimwatch subscribe again",
+                pause=True,
+            ) from None
+        except discord.HTTPException as exc:
+            raise DeliveryError(f"Discord answered {exc.status}: {exc.text}") from None
+        return str(message.id)
