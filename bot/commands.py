@@ -132,6 +132,9 @@ class Commands:
             return "No topics yet: an admin can add one with /claimwatch topic add NAME QUERY."
         return "Topics here: " + ", ".join(names) + "."
 
+    def _exists(self, req: CommandRequest, *names: str) -> bool:
+        return any(self.repo.find_topic(req.platform, req.workspace_id, n) for n in names)
+
     def _require_admin(self, req: CommandRequest) -> None:
         if not req.is_admin:
             raise UserError(NOT_ADMIN)
@@ -340,9 +343,7 @@ class Commands:
         if mode not in MODES:
             raise UserError("The mode is 'instant' or 'digest'.")
         slug = slugify(name)
-        if self.repo.find_topic(req.platform, req.workspace_id, slug) or self.repo.find_topic(
-            req.platform, req.workspace_id, name
-        ):
+        if await asyncio.to_thread(self._exists, req, slug, name):
             raise UserError(
                 f"A topic '{slug}' exists already; edit it with /claimwatch topic edit."
             )
@@ -393,7 +394,7 @@ class Commands:
         mode: str | None = None,
     ) -> Reply:
         self._require_admin(req)
-        t = self._topic(req, name)
+        t = await asyncio.to_thread(self._topic, req, name)
         if query is None and new_name is None and mode is None:
             raise UserError("Say what to change: a new query, a new name or a mode.")
         if query is not None:
@@ -403,7 +404,9 @@ class Commands:
         changes: dict[str, object] = {"query": query.strip() if query else None, "alert_mode": mode}
         if new_name:
             slug = slugify(new_name)
-            other = self.repo.find_topic(req.platform, req.workspace_id, slug)
+            other = await asyncio.to_thread(
+                self.repo.find_topic, req.platform, req.workspace_id, slug
+            )
             if other is not None and other.id != t.id:
                 raise UserError(f"A topic '{slug}' exists already.")
             changes.update(name=new_name.strip(), slug=slug)
@@ -426,7 +429,7 @@ class Commands:
 
     async def topic_remove(self, req: CommandRequest, name: str) -> Reply:
         self._require_admin(req)
-        t = self._topic(req, name)
+        t = await asyncio.to_thread(self._topic, req, name)
         await asyncio.to_thread(self.repo.remove_topic, t.id)
         await asyncio.to_thread(
             self.repo.audit,
@@ -442,7 +445,7 @@ class Commands:
     async def topic_list(self, req: CommandRequest) -> Reply:
         topics = await asyncio.to_thread(self.repo.list_topics, req.platform, req.workspace_id)
         if not topics:
-            return Reply(text="No topics yet. " + self._topic_hint(req), ephemeral=True)
+            return Reply(text=await asyncio.to_thread(self._topic_hint, req), ephemeral=True)
         subs = await asyncio.to_thread(
             self.repo.subscriptions, req.platform, req.workspace_id, None
         )
@@ -467,7 +470,7 @@ class Commands:
         mode: str = "instant",
     ) -> Reply:
         self._require_admin(req)
-        t = self._topic(req, topic)
+        t = await asyncio.to_thread(self._topic, req, topic)
         mode = (mode or "instant").lower()
         if mode not in MODES:
             raise UserError("The mode is 'instant' or 'digest'.")
@@ -505,7 +508,7 @@ class Commands:
         self, req: CommandRequest, topic: str, channel: str | None = None
     ) -> Reply:
         self._require_admin(req)
-        t = self._topic(req, topic)
+        t = await asyncio.to_thread(self._topic, req, topic)
         channel_id = parse_channel(channel, req.channel_id)
         removed = await asyncio.to_thread(self.repo.unsubscribe, t.id, req.platform, channel_id)
         if not removed:
@@ -526,7 +529,7 @@ class Commands:
         url = (url or "").strip()
         if not re.match(r"^https?://[^\s/]+", url):
             raise UserError("A feed is an http:// or https:// URL of an RSS or Atom feed.")
-        t = self._topic(req, topic) if topic else None
+        t = await asyncio.to_thread(self._topic, req, topic) if topic else None
         from bot.ingest.feeds import first_poll_time
 
         interval = self.settings.poll_interval_s
@@ -570,7 +573,8 @@ class Commands:
             return Reply(
                 text="No feeds. Add one with /claimwatch feed add URL [TOPIC].", ephemeral=True
             )
-        topics = {t.id: t.slug for t in self.repo.list_topics(req.platform, req.workspace_id)}
+        listed = await asyncio.to_thread(self.repo.list_topics, req.platform, req.workspace_id)
+        topics = {t.id: t.slug for t in listed}
         rows = [
             (
                 f"#{f.id}",
@@ -618,12 +622,12 @@ class Commands:
         if not source or not alias:
             raise UserError("Usage: /claimwatch alias add SOURCE ALIAS [TOPIC]")
         if topic:
-            t = self._topic(req, topic)
+            t = await asyncio.to_thread(self._topic, req, topic)
             await asyncio.to_thread(self.repo.add_alias, t.id, alias, source, req.user_id)
             scope = f"on {t.name}"
         else:
             name = f"{req.platform}:{req.workspace_id}"
-            current = self.repo.kv_get(ALIAS_NAMESPACE, name) or {}
+            current = await asyncio.to_thread(self.repo.kv_get, ALIAS_NAMESPACE, name) or {}
             current[alias.lower()] = source
             await asyncio.to_thread(self.repo.kv_put, ALIAS_NAMESPACE, name, current)
             scope = "on every topic here"
