@@ -27,7 +27,8 @@ _GOVERNMENT_WORDS = (
 _NOUN_FAMILY: dict[str, tuple[str, ...]] = {
     "ministry": ("ministry",),
     "department": ("department", "ministry"),
-    "agency": ("agency", "organization", "organisation", "service", "corps"),
+    "agency": ("agency", "organization", "organisation", "service", "corps", "intelligence"),
+    "service": ("service", "intelligence", "agency", "corps"),
     "union": ("union",),
     "hospital": ("hospital",),
     "presidency": ("presidency", "president"),

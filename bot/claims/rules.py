@@ -261,6 +261,24 @@ def counted_class(
     return cls
 
 
+# Words a short alias may spell ("who", "us") when the store has lower-cased it ("WHO").
+_COMMON_SHORT = frozenset(
+    ["who", "us", "it", "is", "as", "at", "an", "am", "be", "by", "do", "go", "he", "if",
+     "in", "me", "my", "no", "of", "on", "or", "so", "to", "up", "we", "all", "any", "aid",
+     "can", "may", "one", "new", "now", "our", "out", "own", "per", "set", "two", "war"]
+)  # fmt: skip
+
+
+def _short_alias_miss(form: str) -> bool:
+    """A one-word alias of up to six letters names its source only when written with a
+    capital, and a common word ("who", "us") only when written in capitals ("WHO")."""
+    if len(form) > 6 or " " in form:
+        return False
+    if form == form.lower():
+        return True
+    return not form.isupper() and form.lower() in _COMMON_SHORT
+
+
 @lru_cache(maxsize=64)
 def _alias_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     """One regex over an admin's aliases: acronyms case-sensitive, names not."""
@@ -269,9 +287,7 @@ def _alias_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None
         a = alias.strip()
         if not a:
             continue
-        body = re.escape(a)
-        if not (a.isupper() and len(a) <= 6):
-            body = "(?i:" + body + ")"
+        body = "(?i:" + re.escape(a) + ")"  # short ones: see _short_alias_miss
         parts.append(body)
     if not parts:
         return None
@@ -285,7 +301,10 @@ def _alias_mentions(
         return []
     out = []
     for m in pattern.finditer(text):
-        target = aliases.get(m.group().lower())
+        form = m.group()
+        if _short_alias_miss(form):
+            continue
+        target = aliases.get(form.lower())
         if target is not None:
             out.append(Mention(m.start(), m.end(), target, None, 4, False, target.lower()))
     return out
