@@ -380,6 +380,8 @@ class RuleExtractor:
                     by_noun = memory.by_noun(sp.noun)
                     if by_noun is not None:
                         return [by_noun]
+                    if last and not memory.fits_noun(last[0][0], sp.noun):
+                        return []  # "the company said" right after the union spoke
                 return list(last) if last else []
             out = []
             for m in sp.mentions:
@@ -568,7 +570,10 @@ class RuleExtractor:
                 while anchor > 0 and st[anchor - 1] in " \"“‘'":
                     anchor -= 1
                 sp = speaker_before(st, mentions, anchor, expand=True)
-                if speaker is not None and (sp is None or not cue.verbal):
+                if speaker is not None and (
+                    sp is None or not cue.verbal or (sp.refers_back and sp.noun is None)
+                ):
+                    # '"We do not comment," a company spokesman said': the sentence's speaker
                     sp = speaker
                 srcs = resolve(sp, st)
                 if not srcs:

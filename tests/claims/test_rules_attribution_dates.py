@@ -6,7 +6,8 @@ from datetime import datetime
 
 from bot.claims.dates import when_asserted
 from bot.claims.model import ExtractionContext
-from tests.claims.test_rules_general import FLOOD, TROOPS, run, triples
+from bot.claims.rules import RuleExtractor
+from tests.claims.test_rules_general import FLOOD, LAYOFFS, TROOPS, run, triples
 
 WEDNESDAY = datetime(2025, 3, 19, 12, 0)
 
@@ -77,3 +78,44 @@ def test_an_event_named_by_its_day_is_not_a_dated_statement() -> None:
     assert when_asserted(
         "Last week the agency had estimated about 50 deaths.", WEDNESDAY
     ).background
+
+
+def test_the_service_named_by_its_generic_noun_is_the_fuller_one_named_before() -> None:
+    text = (
+        "Zubria's military intelligence said 4,000 Zubrian soldiers were in Borduria.\n"
+        "General Ivo Dal, the head of the intelligence service, told reporters the Zubrian "
+        "units were still training.\n"
+    )
+    assert {c.source for c in run(text, TROOPS).claims} == {"Zubria · military intelligence"}
+
+
+def test_name_then_title_of_an_organisation() -> None:
+    text = "Nordhav plans to cut 900 jobs, said Ana Berg, president of the Metal Workers Union."
+    claims = run(text, LAYOFFS).claims
+    assert [(c.source, c.source_detail) for c in claims] == [("Metal Workers Union", "Ana Berg")]
+
+
+def test_union_president_speaks_for_the_union_not_a_president() -> None:
+    ex = RuleExtractor()
+    run("Nordhav plans to cut 900 jobs, said Ana Berg, president of the Metal Workers Union.",
+        LAYOFFS, ex)  # fmt: skip
+    later = run('"Nordhav will cut 1,200 jobs," union president Ana Berg said.', LAYOFFS, ex)
+    assert triples(later) == {("jobs:count", "Metal Workers Union", "1,200 jobs")}
+
+
+def test_we_in_a_quote_is_the_quoted_speaker() -> None:
+    text = (
+        "The Metal Workers Union said Nordhav would cut 900 jobs.\n"
+        '"We do not comment on rumours about job cuts," a Nordhav Group spokesman said.\n'
+    )
+    stances = {c.source for c in run(text, LAYOFFS).claims if c.value.kind == "stance"}
+    assert stances == {"Nordhav Group"}
+
+
+def test_the_company_is_never_the_union_heard_last() -> None:
+    text = (
+        "Nordhav plans to cut 900 jobs, said Ana Berg, president of the Metal Workers Union.\n\n"
+        "The company declined to comment on the job cuts.\n"
+    )
+    stances = [c for c in run(text, LAYOFFS).claims if c.value.kind == "stance"]
+    assert stances == []
