@@ -137,7 +137,12 @@ class SourceMemory:
             return apply_aliases(source, None if detail == source else detail, self.aliases)
         if mention.inst is not None and mention.country is None and mention.rank <= 2:
             owner = self._owner(mention.inst)
-            fuller = self._fuller(mention.inst) if mention.rank <= 1 else None
+            # singular only: "intelligence services" are nobody in particular
+            fuller = (
+                self._fuller(mention.inst)
+                if mention.rank <= 1 and not raw_l.endswith("s")
+                else None
+            )
             if fuller is not None:
                 # "the intelligence service" after "Kestria's military intelligence"
                 source = fuller

@@ -50,7 +50,7 @@ from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
 from bot.claims.sources import Mention, find_mentions, join_source, place_names
 from bot.claims.stance import find_stance
-from bot.claims.status import find_location, find_status
+from bot.claims.status import find_event_status, find_location, find_status
 from bot.claims.tokens import Token, tokenize
 
 _STOP = frozenset(
@@ -249,7 +249,7 @@ def counted_class(
     if cls is None and not run:
         cls = back
     if cls in REFINABLE:
-        window = [t.lower for t in tokens[noun + 1 : noun + 6] if t.kind == "word"]
+        window = [t.lower for t in tokens[noun + 1 : noun + 10] if t.kind == "word"][:8]
         window += [t.lower for t in tokens[max(0, fig.first - 3) : fig.first] if t.kind == "word"]
         outcomes = [OUTCOME_CLASS[w] for w in window if w in OUTCOME_CLASS]
         if "deaths" in outcomes and "injured" in outcomes:
@@ -519,6 +519,8 @@ class RuleExtractor:
 
             # status and place
             status = find_status(st) if near_topic else None
+            if status == "on strike" and any(cls == "strikers" for _, cls in a.figures):
+                status = None  # "9,000 workers were on strike": the count says it
             location = find_location(st) if near_topic else None
             subject_here, subject_at = None, -1
             if status or location:
@@ -548,6 +550,21 @@ class RuleExtractor:
                     if location:
                         key, label = location_key(display.get(subject, subject))
                         add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
+
+            # the state of the event itself: "the strike is suspended"
+            event = find_event_status(st) if near_topic else None
+            if event is not None:
+                ev_sources = claim_sources
+                if sources is None and event[2] >= 0:
+                    # "The union suspended its strike": the one who did it says so
+                    actor = speaker_before(st, mentions, event[2])
+                    if actor is not None and actor.named:
+                        ev_sources = resolve(actor, st) or claim_sources
+                if ev_sources is None:
+                    abstain(s, "cannot tell who claims the status")
+                else:
+                    key, label = status_key(event[0])
+                    add(key, label, ClaimValue.of_status(event[1]), ev_sources, 1)
 
             # stance on the topic's proposition
             holder = bool(sources) and sources is not None and sources[0][0] in holders

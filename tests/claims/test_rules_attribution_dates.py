@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.claims.dates import when_asserted
 from bot.claims.model import ExtractionContext
 from bot.claims.rules import RuleExtractor
+from bot.claims.status import find_event_status
 from tests.claims.test_rules_general import FLOOD, LAYOFFS, TROOPS, run, triples
 
 WEDNESDAY = datetime(2025, 3, 19, 12, 0)
@@ -119,3 +120,40 @@ def test_the_company_is_never_the_union_heard_last() -> None:
     )
     stances = [c for c in run(text, LAYOFFS).claims if c.value.kind == "stance"]
     assert stances == []
+
+
+STRIKE = ExtractionContext(
+    topic_name="Nordhav strike",
+    topic_terms=("nordhav", "strike*", "union", "workers"),
+)
+
+
+def test_the_state_of_the_strike_itself() -> None:
+    text = (
+        '"The strike is under way at all four depots," union leader Ana Berg said.\n'
+        "The Metal Workers Union suspended its strike at Nordhav on Friday.\n"
+    )
+    got = {(c.key, c.source, c.value.display()) for c in run(text, STRIKE).claims}
+    assert ("strike:status", "Ana Berg", "under way") in got
+    assert ("strike:status", "Metal Workers Union", "suspended") in got
+
+
+def test_event_states_are_normalised() -> None:
+    assert find_event_status("The ceasefire has collapsed, the army said.")[:2] == (
+        "ceasefire",
+        "collapsed",
+    )
+    assert find_event_status("The search for survivors is over.")[:2] == ("search", "ended")
+    assert find_event_status("He said the talks were constructive.") is None
+
+
+def test_workers_taking_part_in_the_strike_are_strikers() -> None:
+    text = '"About 900 workers are taking part in the strike," the Metal Workers Union said.'
+    assert triples(run(text, STRIKE)) == {
+        ("strikers:count", "Metal Workers Union", "about 900 strikers")
+    }
+
+
+def test_workers_on_strike_with_a_count_give_no_separate_status() -> None:
+    text = "The Metal Workers Union said 900 workers, including drivers, were on strike."
+    assert {c.key for c in run(text, STRIKE).claims} == {"strikers:count"}
