@@ -157,3 +157,15 @@ def test_workers_taking_part_in_the_strike_are_strikers() -> None:
 def test_workers_on_strike_with_a_count_give_no_separate_status() -> None:
     text = "The Metal Workers Union said 900 workers, including drivers, were on strike."
     assert {c.key for c in run(text, STRIKE).claims} == {"strikers:count"}
+
+
+def test_a_phone_number_is_no_figure() -> None:
+    from bot.claims.numbers import find_figures
+    from bot.claims.tokens import tokenize
+
+    for s, want in (
+        ("The hotline, +31 20 555 0199, took more than 900 calls.", [900.0]),
+        ("Call 0900 444 1212; 30 people died.", [30.0]),
+        ("Between 300 and 400 people died.", [300.0]),
+    ):
+        assert [f.low for f in find_figures(tokenize(s))] == want, s
