@@ -593,6 +593,8 @@ class RuleExtractor:
                     # '"We do not comment," a company spokesman said': the sentence's speaker
                     sp = speaker
                 srcs = resolve(sp, st)
+                if not srcs and sources:
+                    srcs = sources  # '"There are no … . This is a lie," the spokesman said'
                 if not srcs:
                     abstain(s, f"stance ({cue.stance}) without a speaker")
                 else:

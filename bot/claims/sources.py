@@ -344,6 +344,9 @@ _NAME_TITLE_OF_ORG_RE = re.compile(
     r"(?:the\s+)?(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,4}[A-Z][\w&'’.-]*)"
 )
 _TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
+_NAME_KEEP_FIRST = frozenset(
+    ["Western", "Eastern", "Northern", "Southern", "Independent", "Regional", "Local", "State"]
+)
 _ORG_HEAD_RE = re.compile(r"\b" + _ORG_HEAD + r"\b")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
 _DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
@@ -691,6 +694,15 @@ def find_mentions(
                 found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
     for m in _ORG_RE.finditer(text) if _ORG_HEAD_RE.search(text) else ():
         org = _clean_name(m.group("org"))
+        raw_words = m.group("org").split()
+        if raw_words[0] in ("The", "the"):
+            raw_words = raw_words[1:]
+        if (
+            (org is None or len(org.split()) < 2)
+            and len(raw_words) >= 2
+            and raw_words[0] in _NAME_KEEP_FIRST
+        ):
+            org = " ".join(raw_words)  # "the Northern Alliance": a name, not a description
         if org and len(org.split()) >= 2:
             end = m.end()
             detail = None

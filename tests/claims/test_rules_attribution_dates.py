@@ -169,3 +169,32 @@ def test_a_phone_number_is_no_figure() -> None:
         ("Between 300 and 400 people died.", [300.0]),
     ):
         assert [f.low for f in find_figures(tokenize(s))] == want, s
+
+
+def test_a_quoted_denial_takes_the_speaker_where_the_quote_closes() -> None:
+    text = (
+        '"There are no Zubrian troops on the territory of Borduria. This is another lie '
+        'of hostile media," presidential spokesman Pavel Ostrov said.\n'
+    )
+    stances = {(c.source, c.value.display()) for c in run(text, TROOPS).claims}
+    assert stances == {("Presidency", "denies")}
+
+
+def test_a_figure_called_fake_is_a_dispute_not_a_denial() -> None:
+    from bot.claims.stance import find_stance
+
+    assert find_stance('"The 900 figure is fake.') is None
+    assert find_stance("These numbers are completely false, he said.") is None
+    assert find_stance("The reports are fake, the ministry said.") is not None
+
+
+def test_the_northern_alliance_is_a_name() -> None:
+    from bot.claims.sources import find_mentions
+
+    assert [m.source for m in find_mentions("The Northern League said it could not confirm.")] in (
+        [],
+        ["Northern League"],
+    )
+    assert [m.source for m in find_mentions("The Eastern Alliance said it would respond.")] == [
+        "Eastern Alliance"
+    ]
