@@ -128,7 +128,9 @@ def _resolve(sentence: str, published: datetime | None) -> datetime | None:
 
 def when_asserted(sentence: str, published: datetime | None) -> Timing:
     """Whether ``sentence`` reports an earlier statement, and when it was made."""
-    sentence = _NOT_STATEMENT_TIME.sub(" ", sentence)
+    low = sentence.lower()
+    if "since" in low or "from" in low or "'s" in low or "’s" in low or "til" in low:
+        sentence = _NOT_STATEMENT_TIME.sub(" ", sentence)
     when = _resolve(sentence, published)
     background = bool(_EARLIER.search(sentence))
     if when is not None and published is not None:
