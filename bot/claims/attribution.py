@@ -23,7 +23,7 @@ _VERBS = (
     r"revealed|reveals|tweeted|posted|indicated|indicates|expects|expected|accused|accuses|"
     r"denied|denies|rejected|rejects|acknowledged|admitted|put\s+the\s+(?:number|figure|toll)|"
     r"called|described|counted|recorded|registered|puts|estimat\w+|assess(?:es|ed)?|shared|showed|shows|"
-    r"lists|listed|tallied|counts"
+    r"lists|listed|tallied|counts|repeated|repeats|reiterated|reiterates|maintained|maintains"
 )
 _VERB_RE = re.compile(r"\b(?:" + _VERBS + r")\b")
 _ACCORDING_RE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
@@ -44,7 +44,10 @@ _PRONOUN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN_AFTER = re.compile(
-    r"^(?:him|her|them|the\s+(?:source|sources|official|officials|ministry|statement|report))\b",
+    r"^(?:him|her|them|the\s+(?:source|sources|official|officials|statement|report|"
+    r"(?P<noun>ministry|agency|department|office|government|military|army|police|service|"
+    r"organisation|organization|company|union|carmaker|automaker|firm|group|hospital|alliance|"
+    r"presidency|employer|guard|bank|regulator|operator)))\b",
     re.IGNORECASE,
 )
 _AUX_GAP = re.compile(
@@ -195,8 +198,11 @@ def find_speaker(text: str, mentions: list[Mention]) -> Speaker | None:
     candidates: list[tuple[int, Speaker]] = []
     for m in _ACCORDING_RE.finditer(masked):
         after = masked[m.end() :]
-        if _PRONOUN_AFTER.match(after):
-            candidates.append((m.start(), Speaker(refers_back=True)))
+        pron = _PRONOUN_AFTER.match(after)
+        if pron is not None:
+            # "according to the agency": the agency named before
+            noun = pron.group("noun")
+            candidates.append((m.start(), Speaker(refers_back=True, noun=noun and noun.lower())))
             continue
         mention = _mention_at(mentions, m.end())
         if mention is not None and not re.search(r"[.;:,\"“”]", masked[m.end() : mention.start]):

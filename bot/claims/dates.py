@@ -48,6 +48,19 @@ _EARLIER = re.compile(
     r"\w+\s+ago)\b",
     re.IGNORECASE,
 )
+# Time phrases that date something other than the statement: "since Tuesday" starts a
+# period; "(up) from 38 a day earlier" dates the old figure the new one is compared with;
+# "Friday's earthquake" dates the event.
+_NOT_STATEMENT_TIME = re.compile(
+    r"\b(?:since|until|till|through)\s+(?:the\s+(?:start|end|beginning|middle)\s+of\s+)?"
+    r"(?:(?:last|early|late|mid-?)\s*)?[\w.]+(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?"
+    r"|\b(?:up|down|rising|falling|risen|fallen)?\s*from\s+(?:about\s+|around\s+|some\s+)?"
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b[^,;.]{0,40}"
+    # "Friday's earthquake", "last week's vote": when the event happened
+    r"|\b(?:(?:last|this)\s+)?(?:week|month|year|weekend|yesterday|today|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)['’]s\b",
+    re.IGNORECASE,
+)
 _SMALL_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -115,6 +128,9 @@ def _resolve(sentence: str, published: datetime | None) -> datetime | None:
 
 def when_asserted(sentence: str, published: datetime | None) -> Timing:
     """Whether ``sentence`` reports an earlier statement, and when it was made."""
+    low = sentence.lower()
+    if "since" in low or "from" in low or "'s" in low or "’s" in low or "til" in low:
+        sentence = _NOT_STATEMENT_TIME.sub(" ", sentence)
     when = _resolve(sentence, published)
     background = bool(_EARLIER.search(sentence))
     if when is not None and published is not None:

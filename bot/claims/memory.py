@@ -27,7 +27,8 @@ _GOVERNMENT_WORDS = (
 _NOUN_FAMILY: dict[str, tuple[str, ...]] = {
     "ministry": ("ministry",),
     "department": ("department", "ministry"),
-    "agency": ("agency", "organization", "organisation", "service", "corps"),
+    "agency": ("agency", "organization", "organisation", "service", "corps", "intelligence"),
+    "service": ("service", "intelligence", "agency", "corps"),
     "union": ("union",),
     "hospital": ("hospital",),
     "presidency": ("presidency", "president"),
@@ -136,7 +137,16 @@ class SourceMemory:
             return apply_aliases(source, None if detail == source else detail, self.aliases)
         if mention.inst is not None and mention.country is None and mention.rank <= 2:
             owner = self._owner(mention.inst)
-            if owner is not None and mention.rank == 1:
+            # singular only: "intelligence services" are nobody in particular
+            fuller = (
+                self._fuller(mention.inst)
+                if mention.rank <= 1 and not raw_l.endswith("s")
+                else None
+            )
+            if fuller is not None:
+                # "the intelligence service" after "Kestria's military intelligence"
+                source = fuller
+            elif owner is not None and mention.rank == 1:
                 source = join_source(owner, mention.inst)
             elif mention.rank == 2 or (mention.rank == 4 and " · " not in source):
                 for key, src in reversed(self.orgs):
@@ -148,6 +158,13 @@ class SourceMemory:
             if known is not None:
                 return apply_aliases(known[0], detail, self.aliases)
         return apply_aliases(source, detail, self.aliases)
+
+    def _fuller(self, inst: str) -> str | None:
+        """An institution of this article whose name ends with ``inst``, owner known."""
+        for key, src in reversed(self.orgs):
+            if key != inst and key.endswith(" " + inst) and " · " in src[0]:
+                return src[0]
+        return None
 
     def by_country(self, country: str) -> str | None:
         """The institution of ``country`` most recently named (this article, then topic)."""
@@ -181,6 +198,16 @@ class SourceMemory:
             ):
                 return src[0], None
         return None
+
+    def fits_noun(self, source: str, noun: str) -> bool:
+        """Whether "the <noun>" could stand for ``source`` (the company is no union)."""
+        low, noun = source.lower(), noun.lower()
+        family = _NOUN_FAMILY.get(noun)
+        if family is not None:
+            return any(re.search(r"\b" + f, low) for f in family)
+        if noun in _COMPANY_NOUNS:
+            return "union" not in low and not any(w in low for w in _GOVERNMENT_WORDS)
+        return True
 
     # ------------------------------------------------------------ learning
 

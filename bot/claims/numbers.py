@@ -328,6 +328,19 @@ def find_figures(tokens: list[Token]) -> list[Figure]:
             figures.append(Figure(lo, hi, Qualifier.RANGE, qual_start, i, last, vague=True))
             i = last + 1
             continue
+        if tok.kind == "num" and (
+            _low(tokens, i - 1) == "+"
+            or (
+                i + 2 < n
+                and tokens[i + 1].kind == "num"
+                and tokens[i + 2].kind == "num"
+                and "," not in tokens[i + 1].text
+            )
+        ):
+            # "+44 20 7946 0321", "0800 555 1212": a phone number, none of it a figure
+            while i < n and tokens[i].kind == "num":
+                i += 1
+            continue
         if tok.kind == "num" or (tok.kind == "word" and lw.split("-")[0] in _NUMBER_WORDS):
             read = _read_number(tokens, i)
             if read is None:

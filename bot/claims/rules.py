@@ -50,7 +50,7 @@ from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
 from bot.claims.sources import Mention, find_mentions, join_source, place_names
 from bot.claims.stance import find_stance
-from bot.claims.status import find_location, find_status
+from bot.claims.status import find_event_status, find_location, find_status
 from bot.claims.tokens import Token, tokenize
 
 _STOP = frozenset(
@@ -249,7 +249,7 @@ def counted_class(
     if cls is None and not run:
         cls = back
     if cls in REFINABLE:
-        window = [t.lower for t in tokens[noun + 1 : noun + 6] if t.kind == "word"]
+        window = [t.lower for t in tokens[noun + 1 : noun + 10] if t.kind == "word"][:8]
         window += [t.lower for t in tokens[max(0, fig.first - 3) : fig.first] if t.kind == "word"]
         outcomes = [OUTCOME_CLASS[w] for w in window if w in OUTCOME_CLASS]
         if "deaths" in outcomes and "injured" in outcomes:
@@ -261,6 +261,24 @@ def counted_class(
     return cls
 
 
+# Words a short alias may spell ("who", "us") when the store has lower-cased it ("WHO").
+_COMMON_SHORT = frozenset(
+    ["who", "us", "it", "is", "as", "at", "an", "am", "be", "by", "do", "go", "he", "if",
+     "in", "me", "my", "no", "of", "on", "or", "so", "to", "up", "we", "all", "any", "aid",
+     "can", "may", "one", "new", "now", "our", "out", "own", "per", "set", "two", "war"]
+)  # fmt: skip
+
+
+def _short_alias_miss(form: str) -> bool:
+    """A one-word alias of up to six letters names its source only when written with a
+    capital, and a common word ("who", "us") only when written in capitals ("WHO")."""
+    if len(form) > 6 or " " in form:
+        return False
+    if form == form.lower():
+        return True
+    return not form.isupper() and form.lower() in _COMMON_SHORT
+
+
 @lru_cache(maxsize=64)
 def _alias_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     """One regex over an admin's aliases: acronyms case-sensitive, names not."""
@@ -269,9 +287,7 @@ def _alias_pattern(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None
         a = alias.strip()
         if not a:
             continue
-        body = re.escape(a)
-        if not (a.isupper() and len(a) <= 6):
-            body = "(?i:" + body + ")"
+        body = "(?i:" + re.escape(a) + ")"  # short ones: see _short_alias_miss
         parts.append(body)
     if not parts:
         return None
@@ -285,7 +301,10 @@ def _alias_mentions(
         return []
     out = []
     for m in pattern.finditer(text):
-        target = aliases.get(m.group().lower())
+        form = m.group()
+        if _short_alias_miss(form):
+            continue
+        target = aliases.get(form.lower())
         if target is not None:
             out.append(Mention(m.start(), m.end(), target, None, 4, False, target.lower()))
     return out
@@ -361,6 +380,8 @@ class RuleExtractor:
                     by_noun = memory.by_noun(sp.noun)
                     if by_noun is not None:
                         return [by_noun]
+                    if last and not memory.fits_noun(last[0][0], sp.noun):
+                        return []  # "the company said" right after the union spoke
                 return list(last) if last else []
             out = []
             for m in sp.mentions:
@@ -498,6 +519,8 @@ class RuleExtractor:
 
             # status and place
             status = find_status(st) if near_topic else None
+            if status == "on strike" and any(cls == "strikers" for _, cls in a.figures):
+                status = None  # "9,000 workers were on strike": the count says it
             location = find_location(st) if near_topic else None
             subject_here, subject_at = None, -1
             if status or location:
@@ -528,6 +551,21 @@ class RuleExtractor:
                         key, label = location_key(display.get(subject, subject))
                         add(key, label, ClaimValue.of_status(location[0]), claim_sources, 1)
 
+            # the state of the event itself: "the strike is suspended"
+            event = find_event_status(st) if near_topic else None
+            if event is not None:
+                ev_sources = claim_sources
+                if sources is None and event[2] >= 0:
+                    # "The union suspended its strike": the one who did it says so
+                    actor = speaker_before(st, mentions, event[2])
+                    if actor is not None and actor.named:
+                        ev_sources = resolve(actor, st) or claim_sources
+                if ev_sources is None:
+                    abstain(s, "cannot tell who claims the status")
+                else:
+                    key, label = status_key(event[0])
+                    add(key, label, ClaimValue.of_status(event[1]), ev_sources, 1)
+
             # stance on the topic's proposition
             holder = bool(sources) and sources is not None and sources[0][0] in holders
             cue = find_stance(st) if near_topic or holder else None
@@ -549,9 +587,14 @@ class RuleExtractor:
                 while anchor > 0 and st[anchor - 1] in " \"“‘'":
                     anchor -= 1
                 sp = speaker_before(st, mentions, anchor, expand=True)
-                if speaker is not None and (sp is None or not cue.verbal):
+                if speaker is not None and (
+                    sp is None or not cue.verbal or (sp.refers_back and sp.noun is None)
+                ):
+                    # '"We do not comment," a company spokesman said': the sentence's speaker
                     sp = speaker
                 srcs = resolve(sp, st)
+                if not srcs and sources:
+                    srcs = sources  # '"There are no … . This is a lie," the spokesman said'
                 if not srcs:
                     abstain(s, f"stance ({cue.stance}) without a speaker")
                 else:

@@ -338,7 +338,15 @@ _NOUN_TITLE_NAME_RE = re.compile(
     r"organization|carmaker|automaker|firm|alliance|presidency|office|bank|lab|charity)\s+"
     r"(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")"
 )
+# "Rita Haug, president of the Allied Autoworkers Union": a person, then the organisation
+_NAME_TITLE_OF_ORG_RE = re.compile(
+    r"(?P<name>" + _NAME + r"),\s+(?:the\s+|a\s+)?(?:" + _LOWER_TITLE_SEQ + r")\s+(?:of|at)\s+"
+    r"(?:the\s+)?(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,4}[A-Z][\w&'’.-]*)"
+)
 _TITLE_AFTER = re.compile(r"\s+(?:" + _LOWER_TITLE_SEQ + r")\s+(?P<name>" + _NAME + r")")
+_NAME_KEEP_FIRST = frozenset(
+    ["Western", "Eastern", "Northern", "Southern", "Independent", "Regional", "Local", "State"]
+)
 _ORG_HEAD_RE = re.compile(r"\b" + _ORG_HEAD + r"\b")
 _ORG_RE = re.compile(r"(?<![\w])(?:the\s+)?(?P<org>(?:[A-Z][\w'’-]*\s+){1,4}" + _ORG_HEAD + r")\b")
 _DEMONYM_END = re.compile(r"(?:ian|ean|ese|ish|an|i)$")
@@ -686,6 +694,15 @@ def find_mentions(
                 found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
     for m in _ORG_RE.finditer(text) if _ORG_HEAD_RE.search(text) else ():
         org = _clean_name(m.group("org"))
+        raw_words = m.group("org").split()
+        if raw_words[0] in ("The", "the"):
+            raw_words = raw_words[1:]
+        if (
+            (org is None or len(org.split()) < 2)
+            and len(raw_words) >= 2
+            and raw_words[0] in _NAME_KEEP_FIRST
+        ):
+            org = " ".join(raw_words)  # "the Northern Alliance": a name, not a description
         if org and len(org.split()) >= 2:
             end = m.end()
             detail = None
@@ -697,6 +714,13 @@ def find_mentions(
             )
     for s, e in countries:
         found.append(Mention(s, e, _COUNTRY_FORMS[text[s:e]], None, 0))
+    for m in _NAME_TITLE_OF_ORG_RE.finditer(text) if titles else ():
+        name, org = _clean_name(m.group("name")), _clean_name(m.group("org").rstrip("."))
+        if not name or not org or org in _KNOWN or is_country_word(org):
+            continue
+        if org.lower() in _INST_OF or (len(org.split()) < 2 and not org.isupper()):
+            continue  # "president of Zubria": the country's, left to other rules
+        found.append(Mention(m.start(), m.end(), org, name, 2, True, org.lower()))
     for m in _NOUN_TITLE_NAME_RE.finditer(text) if titles else ():
         name = _clean_name(m.group("name"))
         if name:
@@ -739,8 +763,12 @@ def _better(a: Mention, b: Mention, places: frozenset[str] = frozenset()) -> Men
     if other.rank == 4 and best.rank == 3 and other.detail is not None:
         # "Ukrainian President Volodymyr Zelensky": the known person wins
         source, detail, inst, country = other.source, other.detail, other.inst, None
+    title_only = best.noun is not None and other.rank == 1 and other.country is None
+    if title_only:
+        other = Mention(other.start, other.end, other.source, other.detail, 0, other.is_person)
     if best.rank == 1 and best.inst is None and other.inst is not None and other.rank >= 1:
-        # "commander Ines Vald" inside "coast guard commander Ines Vald"
+        # "commander Ines Vald" inside "coast guard commander Ines Vald"; but in "union
+        # president Rita Haug" the union speaks, "president" is only her title
         source, inst, country = other.source, other.inst, other.country
     is_person = a.is_person or b.is_person
     if (

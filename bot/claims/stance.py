@@ -85,6 +85,12 @@ _FIGURE_DISPUTE = re.compile(
     + _FIGURE_OBJECT.pattern,
     re.IGNORECASE,
 )
+# "The 2,000 figure is fake", "these numbers are false": a dispute over a number
+_FIGURE_IS = re.compile(
+    r"\b(?:figures?|numbers?|estimates?|counts?|tolls?|tally|data|statistics)\s+"
+    r"(?:is|are|was|were|seems?|looks?)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _NOT_CONFIRM_BEFORE = re.compile(r"(?:\bbe|\bto|\bif|\bthe|\bof|\ba|\bits)\s+$", re.I)
 _CONFIRMED_NOUN = re.compile(
     r"confirmed\s+(?:\w+\s+)?(?:cases?|deaths?|toll|dead|infections?|count|figures?|number)\b",
@@ -121,7 +127,9 @@ def find_stance(sentence: str) -> StanceCue | None:
         m = pattern.search(sentence)
         if m:
             if stance is Stance.DENIES and (
-                _FIGURE_OBJECT.match(sentence, m.end()) or _FIGURE_DISPUTE.search(sentence)
+                _FIGURE_OBJECT.match(sentence, m.end())
+                or _FIGURE_DISPUTE.search(sentence)
+                or _FIGURE_IS.search(sentence, max(0, m.start() - 40), m.start())
             ):
                 continue  # "rejected the figures as fake": a dispute over a number
             if stance is Stance.CONFIRMS and (

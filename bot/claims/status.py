@@ -47,6 +47,59 @@ _STATUS_PARTS = ("fighting", "combat", "front", "battle", "train", "contained", 
 _STATUS_PREFILTER = re.compile("|".join(_STATUS_PARTS), re.IGNORECASE)
 
 
+# The state of an event the story follows: "the strike is under way", "the union suspended
+# its strike", "the ceasefire has collapsed".
+_EVENTS = (
+    r"strike|walkout|stoppage|protests?|blockade|ceasefire|truce|talks|negotiations|"
+    r"evacuation|search|rescue\s+operation|lockdown|curfew|state\s+of\s+emergency"
+)
+_EVENT_STATES = (
+    r"under\s*way|suspended|called\s+off|cancell?ed|over|ended|lifted|postponed|extended|"
+    r"resumed|collapsed|in\s+force|in\s+effect"
+)
+_EVENT_IS = re.compile(
+    r"\b(?:the|its|their|our|this|a)\s+(?:\w+\s+){0,2}?(?P<event>" + _EVENTS + r")\s+"
+    r"(?:(?:for|of|at|in|on|by|against)\s+(?:[\w'’-]+\s+){1,3}?)?"
+    r"(?:(?:is|was|are|were|has\s+been|had\s+been|have\s+been|has|have|had|remains|"
+    r"remained)\s+)"
+    r"(?:(?:now|still|already|officially|formally|temporarily)\s+)?(?P<state>"
+    + _EVENT_STATES
+    + r")\b",
+    re.IGNORECASE,
+)
+_EVENT_DONE = re.compile(
+    r"\b(?P<state>suspended|called\s+off|cancell?ed|ended|lifted|postponed|extended|resumed)\s+"
+    r"(?:its|their|the|a)\s+(?:\w+\s+){0,2}?(?P<event>" + _EVENTS + r")\b",
+    re.IGNORECASE,
+)
+_STATE_NAMES = {"underway": "under way", "cancelled": "called off", "canceled": "called off",
+                "over": "ended", "in effect": "in force"}  # fmt: skip
+_EVENT_WORDS = ("strike", "walkout", "stoppage", "protest", "blockade", "ceasefire", "truce",
+                "talks", "negotiations", "evacuation", "search", "rescue", "lockdown", "curfew",
+                "emergency")  # fmt: skip
+
+
+def find_event_status(sentence: str) -> tuple[str, str, int] | None:
+    """("strike", "suspended", -1) for "The strike is suspended from tomorrow"; for "The
+    union suspended its strike" the third item is where the verb starts (its subject is
+    who did it), or ``None``."""
+    low = sentence.lower()
+    if not any(w in low for w in _EVENT_WORDS):
+        return None
+    verb_at = -1
+    m = _EVENT_IS.search(sentence)
+    if m is None:
+        m = _EVENT_DONE.search(sentence)
+        if m is None:
+            return None
+        verb_at = m.start()
+    event = " ".join(m.group("event").lower().split())
+    if event.endswith("s") and event not in ("talks", "negotiations"):
+        event = event[:-1]
+    state = " ".join(m.group("state").lower().split())
+    return event, _STATE_NAMES.get(state, state), verb_at
+
+
 def find_status(sentence: str) -> str | None:
     if _STATUS_PREFILTER.search(sentence) is None:
         return None
