@@ -55,17 +55,27 @@ class SourceSummary:
 
 
 def _line(items: list[Claim]) -> SourceLine:
+    """One source on one key: its latest current value, and the run of statements
+    (background quotes included) that agree with it, back to where it first stood."""
     current = [c for c in items if not c.background] or items
     latest = current[-1]
     latest_value = ClaimValue.from_json(latest.value)
-    start = len(current) - 1
-    while start > 0 and ClaimValue.from_json(current[start - 1].value).agrees_with(latest_value):
+    ordered = sorted(
+        (
+            c
+            for c in items
+            if not c.background or ClaimValue.from_json(c.value).agrees_with(latest_value)
+        ),
+        key=lambda c: (c.asserted_at, c.id),
+    )
+    start = len(ordered) - 1
+    while start > 0 and ClaimValue.from_json(ordered[start - 1].value).agrees_with(latest_value):
         start -= 1
-    run = current[start:]
+    run = ordered[start:]
     anchor = run[0]
     previous = None
-    if start > 0 and current[start - 1].value_text != latest.value_text:
-        previous = current[start - 1].value_text
+    if start > 0 and ordered[start - 1].value_text != latest.value_text:
+        previous = ordered[start - 1].value_text
     articles = {c.article_id for c in run} - {anchor.article_id}
     outlets = tuple(sorted({c.outlet for c in run if c.outlet}))
     return SourceLine(
