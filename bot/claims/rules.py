@@ -393,6 +393,7 @@ class RuleExtractor:
                     and " · " not in src[0]
                     and last_owner is not None
                     and paragraph[0] - last_owner[1] <= 1
+                    and not mentions_text[m.start : m.end].lower().endswith("services")
                 ):
                     # "Defense Minister Kim said" right after "South Korea's spy agency
                     # said": the country of the story's last speaker
