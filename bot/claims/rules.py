@@ -50,7 +50,7 @@ from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
 from bot.claims.sources import Mention, find_mentions, join_source, place_names
 from bot.claims.stance import find_stance
-from bot.claims.status import find_event_status, find_location, find_status
+from bot.claims.status import find_event_status, find_institution_act, find_location, find_status
 from bot.claims.tokens import Token, tokenize
 
 _STOP = frozenset(
@@ -566,6 +566,24 @@ class RuleExtractor:
                 else:
                     key, label = status_key(event[0])
                     add(key, label, ClaimValue.of_status(event[1]), ev_sources, 1)
+
+            # an institution's act: "the assembly ratified the treaty"
+            act = find_institution_act(st) if near_topic and not historical else None
+            if act is not None:
+                act_sources = claim_sources
+                if act[2] >= 0:
+                    actor = speaker_before(st, mentions, act[2])
+                    if actor is not None and actor.named and not actor.refers_back:
+                        m0 = actor.mentions[-1]
+                        if m0.rank == 0 and not m0.is_person:
+                            act_sources = [(m0.source, None)]  # "Borduria opened a probe"
+                        else:
+                            act_sources = resolve(actor, st) or claim_sources
+                if act_sources is None:
+                    abstain(s, "cannot tell who acted")
+                else:
+                    key, label = status_key(act[0])
+                    add(key, label, ClaimValue.of_status(act[1]), act_sources, 1)
 
             # stance on the topic's proposition
             holder = bool(sources) and sources is not None and sources[0][0] in holders

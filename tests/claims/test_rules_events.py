@@ -3,6 +3,9 @@ intelligence sources, each on sentences of our own (invented places and people).
 
 from __future__ import annotations
 
+import pytest
+
+from bot.claims.status import find_institution_act
 from tests.claims.test_rules_general import TROOPS, run, triples
 
 
@@ -27,3 +30,46 @@ def test_unnamed_intelligence_services_are_nobody_in_particular() -> None:
     )
     sources = {c.source for c in result.claims if c.key == "troops:count"}
     assert "Zubria · intelligence" not in sources
+
+
+def test_a_parliament_vote_to_approve_a_treaty_ratifies_it() -> None:
+    result = run(
+        "On Thursday the Bordurian parliament voted unanimously to approve a defence agreement "
+        "with Zubria that covers its troops.",
+        TROOPS,
+    )
+    assert any(c.key == "treaty:status" and c.value.display() == "ratified" for c in result.claims)
+
+
+def test_whoever_opens_an_investigation_is_its_source() -> None:
+    result = run(
+        "Borduria's prosecutors have now started an investigation into the Zubrian troops.",
+        TROOPS,
+    )
+    assert ("investigation:status", "Borduria · prosecutors", "opened") in triples(result)
+
+
+def test_an_act_that_is_only_planned_or_long_past_is_no_claim() -> None:
+    planned = run("Borduria would open an investigation into the Zubrian troops.", TROOPS)
+    assert not any(c.key == "investigation:status" for c in planned.claims)
+    past = run("Zubria signed a treaty with Borduria in June 2019 on stationing troops.", TROOPS)
+    assert not any(c.key == "treaty:status" for c in past.claims)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The governor declared a state of emergency in the valley.",
+            ("state of emergency", "declared"),
+        ),
+        ("The treaty was ratified on Monday.", ("treaty", "ratified")),
+        ("Officials ordered the evacuation of the valley.", ("evacuation", "ordered")),
+        ("The bloc lifted sanctions on the port.", ("sanctions", "lifted")),
+        ("In any case, the troops stayed.", None),
+        ("The assembly could ratify the pact next week.", None),
+    ],
+)
+def test_institution_acts(sentence: str, expected: tuple[str, str] | None) -> None:
+    act = find_institution_act(sentence)
+    assert (act[:2] if act else None) == expected
