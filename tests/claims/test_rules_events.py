@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.claims.status import find_institution_act
-from tests.claims.test_rules_general import TROOPS, run, triples
+from tests.claims.test_rules_general import PUBLISHED, TROOPS, run, triples
 
 
 def test_a_generic_intelligence_service_is_intelligence() -> None:
@@ -73,3 +73,19 @@ def test_an_act_that_is_only_planned_or_long_past_is_no_claim() -> None:
 def test_institution_acts(sentence: str, expected: tuple[str, str] | None) -> None:
     act = find_institution_act(sentence)
     assert (act[:2] if act else None) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Zubrian foreign ministry had earlier rejected the claims about its troops as lies.",
+        "Borduria's president last week accused Zubria of sending troops, citing intelligence "
+        "services, according to the Bay Wire.",
+    ],
+)
+def test_a_stance_from_a_background_clause_is_dated_before_the_article(sentence: str) -> None:
+    stances = [c for c in run(sentence, TROOPS).claims if c.key == "topic:stance"]
+    assert stances
+    for c in stances:
+        assert c.background
+        assert c.asserted_at is not None and c.asserted_at.date() < PUBLISHED.date()
