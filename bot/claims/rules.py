@@ -49,7 +49,7 @@ from bot.claims.model import (
 from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
 from bot.claims.sources import Mention, find_mentions, join_source, place_names
-from bot.claims.stance import find_stance
+from bot.claims.stance import find_presence_assertion, find_stance
 from bot.claims.status import find_event_status, find_institution_act, find_location, find_status
 from bot.claims.tokens import Token, tokenize
 
@@ -619,6 +619,22 @@ class RuleExtractor:
                 else:
                     add(stance_k, stance_label, ClaimValue.of_stance(cue.stance), srcs, 1)
                     holders.update(src for src, _ in srcs)
+
+            elif (
+                topic_re is not None
+                and relevant
+                and speaker is not None
+                and speaker.named
+                and not speaker.refers_back
+                and sources
+                and not historical
+                and not any(cls is not None for _, cls in a.figures)
+                and find_presence_assertion(st, topic_re) is not None
+            ):
+                # 'Minister Vald said Zubrian officers had already been in Borduria': the
+                # speaker asserts the proposition itself
+                add(stance_k, stance_label, ClaimValue.of_stance(Stance.CONFIRMS), sources, 1)
+                holders.update(src for src, _ in sources)
 
             prev_relevant = relevant
             prev_paragraph = s.paragraph

@@ -89,3 +89,27 @@ def test_a_stance_from_a_background_clause_is_dated_before_the_article(sentence:
     for c in stances:
         assert c.background
         assert c.asserted_at is not None and c.asserted_at.date() < PUBLISHED.date()
+
+
+def test_a_named_speaker_asserting_presence_confirms() -> None:
+    result = run(
+        "Borduria's president Ana Vald said that Zubrian officers had already been in Borduria.",
+        TROOPS,
+    )
+    assert ("topic:stance", "Borduria · president", "confirms") in triples(result)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ana Vald, the Bordurian president, asked whether Zubrian officers had been in Borduria.",
+        "Zubrian officers were reportedly in Borduria, Borduria's president Ana Vald said.",
+        "Zubrian officers had already been in Borduria.",
+        "Borduria's president Ana Vald said 4,000 Zubrian soldiers were in Borduria.",
+    ],
+)
+def test_presence_without_a_flat_assertion_by_a_named_speaker_is_no_stance(
+    sentence: str,
+) -> None:
+    stances = [c for c in run(sentence, TROOPS).claims if c.key == "topic:stance"]
+    assert stances == []
