@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import discord.gateway
+import discord.http
 import pytest
 from pydantic import SecretStr
 
-import discord.gateway
-import discord.http
 from adapters.discord import DiscordAdapter, build_discord
 from bot.app import App
 from bot.config import Settings
