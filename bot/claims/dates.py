@@ -138,4 +138,7 @@ def when_asserted(sentence: str, published: datetime | None) -> Timing:
             background = True
         elif when.date() > published.date():
             when = None  # a future date is a plan, not when it was said
+    if background and when is None and published is not None:
+        # "had earlier rejected the claims": said before this article, day unknown
+        when = _at(published, published - timedelta(days=1))
     return Timing(background, when)

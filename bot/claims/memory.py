@@ -146,7 +146,7 @@ class SourceMemory:
             if fuller is not None:
                 # "the intelligence service" after "Kestria's military intelligence"
                 source = fuller
-            elif owner is not None and mention.rank == 1:
+            elif owner is not None and mention.rank == 1 and not raw_l.endswith("services"):
                 source = join_source(owner, mention.inst)
             elif mention.rank == 2 or (mention.rank == 4 and " · " not in source):
                 for key, src in reversed(self.orgs):

@@ -49,8 +49,8 @@ from bot.claims.model import (
 from bot.claims.numbers import Figure, find_figures
 from bot.claims.sentences import Sentence, split_sentences
 from bot.claims.sources import Mention, find_mentions, join_source, place_names
-from bot.claims.stance import find_stance
-from bot.claims.status import find_event_status, find_location, find_status
+from bot.claims.stance import find_presence_assertion, find_stance
+from bot.claims.status import find_event_status, find_institution_act, find_location, find_status
 from bot.claims.tokens import Token, tokenize
 
 _STOP = frozenset(
@@ -393,6 +393,7 @@ class RuleExtractor:
                     and " · " not in src[0]
                     and last_owner is not None
                     and paragraph[0] - last_owner[1] <= 1
+                    and not mentions_text[m.start : m.end].lower().endswith("services")
                 ):
                     # "Defense Minister Kim said" right after "South Korea's spy agency
                     # said": the country of the story's last speaker
@@ -566,6 +567,24 @@ class RuleExtractor:
                     key, label = status_key(event[0])
                     add(key, label, ClaimValue.of_status(event[1]), ev_sources, 1)
 
+            # an institution's act: "the assembly ratified the treaty"
+            act = find_institution_act(st) if near_topic and not historical else None
+            if act is not None:
+                act_sources = claim_sources
+                if act[2] >= 0:
+                    actor = speaker_before(st, mentions, act[2])
+                    if actor is not None and actor.named and not actor.refers_back:
+                        m0 = actor.mentions[-1]
+                        if m0.rank == 0 and not m0.is_person:
+                            act_sources = [(m0.source, None)]  # "Borduria opened a probe"
+                        else:
+                            act_sources = resolve(actor, st) or claim_sources
+                if act_sources is None:
+                    abstain(s, "cannot tell who acted")
+                else:
+                    key, label = status_key(act[0])
+                    add(key, label, ClaimValue.of_status(act[1]), act_sources, 1)
+
             # stance on the topic's proposition
             holder = bool(sources) and sources is not None and sources[0][0] in holders
             cue = find_stance(st) if near_topic or holder else None
@@ -600,6 +619,22 @@ class RuleExtractor:
                 else:
                     add(stance_k, stance_label, ClaimValue.of_stance(cue.stance), srcs, 1)
                     holders.update(src for src, _ in srcs)
+
+            elif (
+                topic_re is not None
+                and relevant
+                and speaker is not None
+                and speaker.named
+                and not speaker.refers_back
+                and sources
+                and not historical
+                and not any(cls is not None for _, cls in a.figures)
+                and find_presence_assertion(st, topic_re) is not None
+            ):
+                # 'Minister Vald said Zubrian officers had already been in Borduria': the
+                # speaker asserts the proposition itself
+                add(stance_k, stance_label, ClaimValue.of_stance(Stance.CONFIRMS), sources, 1)
+                holders.update(src for src, _ in sources)
 
             prev_relevant = relevant
             prev_paragraph = s.paragraph

@@ -657,8 +657,6 @@ def find_mentions(
             found.append(Mention(s, e, _join(None, inst), name, 1, name is not None, inst))
             continue
         start, country = owner
-        if country == "Ukraine" and inst == "intelligence":
-            inst = "military intelligence"
         found.append(
             Mention(start, e, _join(country, inst), name, 3, name is not None, inst, country)
         )

@@ -143,3 +143,37 @@ def find_stance(sentence: str) -> StanceCue | None:
                 stance, m.start(), m.end(), bool(_VERBAL.match(m.group())), existential
             )
     return None
+
+
+# A speaker asserting the proposition itself, with no cue verb: "(said that) Zubrian
+# officers had already been in Borduria", "Zubrian soldiers are in Borduria".
+_PRESENCE = re.compile(
+    r"(?P<subj>(?:[\w'’-]+\s+){0,2}?(?:troops|soldiers|servicemen|officers|units|personnel|"
+    r"forces|fighters|contingent))\s+"
+    r"(?:(?:are|were|is|was|(?:have|has|had)\s+(?:already\s+)?been)\s+)"
+    r"(?:(?:already|now|currently|still|indeed)\s+)?"
+    r"(?:in|inside|present\s+in|deployed\s+(?:in|to)|stationed\s+in|fighting\s+in)\s+[A-Z]",
+)
+_NOT_ASSERTED = re.compile(
+    r"\?|\b(?:if|whether|would|could|might|may|reportedly|allegedly|rumou?rs?|claims?\s+that|"
+    r"reports?\s+that|believed?|suspect\w*|accus\w*|no|not|never)\b",
+    re.IGNORECASE,
+)
+
+
+def find_presence_assertion(sentence: str, topic: re.Pattern[str]) -> int | None:
+    """Where "Zubrian troops are in Borduria" starts when the sentence asserts it
+    flatly and the topic's own terms name the subject, or ``None``."""
+    if "troop" not in sentence and "soldier" not in sentence and "officer" not in sentence \
+            and "servicemen" not in sentence and "units" not in sentence \
+            and "personnel" not in sentence and "forces" not in sentence:  # fmt: skip
+        return None
+    m = _PRESENCE.search(sentence)
+    if m is None or topic.search(m.group("subj")) is None:
+        return None
+    if _NOT_ASSERTED.search(sentence):
+        return None
+    # the subject must name the topic's side, not just the counted noun
+    if not any(w[:1].isupper() for w in m.group("subj").split()[:-1]):
+        return None
+    return m.start()
