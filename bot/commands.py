@@ -135,6 +135,11 @@ class Commands:
     def _exists(self, req: CommandRequest, *names: str) -> bool:
         return any(self.repo.find_topic(req.platform, req.workspace_id, n) for n in names)
 
+    async def _audit(self, req: CommandRequest, action: str, **detail: object) -> None:
+        await asyncio.to_thread(
+            self.repo.audit, req.platform, req.workspace_id, req.user_id, action, **detail
+        )
+
     def _require_admin(self, req: CommandRequest) -> None:
         if not req.is_admin:
             raise UserError(NOT_ADMIN)
@@ -358,11 +363,8 @@ class Commands:
             req.user_id,
             mode,
         )
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "topic.add",
             topic=slug,
             query=query,
@@ -411,11 +413,8 @@ class Commands:
                 raise UserError(f"A topic '{slug}' exists already.")
             changes.update(name=new_name.strip(), slug=slug)
         updated = await asyncio.to_thread(self.repo.update_topic, t.id, **changes)
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "topic.edit",
             topic=t.slug,
             **{k: v for k, v in changes.items() if v is not None},
@@ -431,11 +430,8 @@ class Commands:
         self._require_admin(req)
         t = await asyncio.to_thread(self._topic, req, name)
         await asyncio.to_thread(self.repo.remove_topic, t.id)
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "topic.remove",
             topic=t.slug,
         )
@@ -486,11 +482,8 @@ class Commands:
             self.settings.digest_interval_s,
         )
         await asyncio.to_thread(self.repo.unpark_subscription_alerts, sub.id)
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "subscribe",
             topic=t.slug,
             channel=channel_id,
@@ -513,11 +506,8 @@ class Commands:
         removed = await asyncio.to_thread(self.repo.unsubscribe, t.id, req.platform, channel_id)
         if not removed:
             raise UserError(f"<#{channel_id}> is not subscribed to {t.slug}.")
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "unsubscribe",
             topic=t.slug,
             channel=channel_id,
@@ -550,11 +540,8 @@ class Commands:
             if not created
             else datetime.now(UTC),
         )
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "feed.add",
             url=feed.url,
             topic=t.slug if t else None,
@@ -604,11 +591,8 @@ class Commands:
         )
         if not removed:
             raise UserError(f"No feed '{feed}' here. See /claimwatch feed list.")
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "feed.remove",
             feed=feed,
         )
@@ -631,11 +615,8 @@ class Commands:
             current[alias.lower()] = source
             await asyncio.to_thread(self.repo.kv_put, ALIAS_NAMESPACE, name, current)
             scope = "on every topic here"
-        await asyncio.to_thread(
-            self.repo.audit,
-            req.platform,
-            req.workspace_id,
-            req.user_id,
+        await self._audit(
+            req,
             "alias.add",
             source=source,
             alias=alias,

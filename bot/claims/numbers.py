@@ -105,7 +105,7 @@ _MONTHS = frozenset(
     ]
 )
 _MONEY_BEFORE = frozenset(["$", "€", "£", "¥", "₩", "₹", "₽", "usd", "eur", "gbp", "us$"])
-_MONEY_AFTER = frozenset(
+MONEY_AFTER = frozenset(
     [
         "dollars",
         "dollar",
@@ -274,7 +274,7 @@ def _is_not_count(tokens: list[Token], i: int, last: int) -> bool:
     prev = _low(tokens, i - 1)
     nxt = _low(tokens, last + 1)
     nxt2 = _low(tokens, last + 2)
-    if prev in _MONEY_BEFORE or nxt in _MONEY_AFTER or nxt in _PERCENT_AFTER:
+    if prev in _MONEY_BEFORE or nxt in MONEY_AFTER or nxt in _PERCENT_AFTER:
         return True
     if (nxt == "-" and nxt2.split("-")[0] in ("year", "years", "month", "day", "week")) or (
         nxt in _AGE_AFTER
