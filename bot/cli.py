@@ -38,13 +38,15 @@ def _setup_logging(settings: Settings) -> None:
     for noisy in (
         "httpx",
         "httpcore",
-        "apscheduler.executors.default",
+        "apscheduler",
+        "alembic",
         "trafilatura",
         "htmldate",
         "discord.gateway",
-        "discord.client",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # discord.py warns at every start that voice support is not installed; voice is unused
+    logging.getLogger("discord.client").setLevel(logging.ERROR)
 
 
 @app.command()
@@ -54,7 +56,7 @@ def run(
     ] = None,
 ) -> None:
     """Run the bot: console adapter, plus Discord/Slack when their tokens are set."""
-    from bot.runner import run_bot
+    from bot.runner import AdapterFailed, run_bot
 
     settings = Settings()
     if demo is not None:
@@ -64,6 +66,9 @@ def run(
         asyncio.run(run_bot(settings))
     except KeyboardInterrupt:
         err.print("Stopped.")
+    except AdapterFailed as exc:
+        err.print(f"[red]Claimwatch stopped: {exc}[/red]")
+        raise typer.Exit(1) from None
 
 
 @db_app.command("upgrade")

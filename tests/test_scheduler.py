@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from adapters.fake import FakeAdapter
 from bot.app import App
+from bot.config import Settings
 from bot.messages import CommandRequest
 from bot.scheduler import poll_feeds
 from tests.conftest import article
@@ -44,3 +47,31 @@ async def test_new_alert_reaches_the_channel_without_waiting_for_a_sweep(app: Ap
         assert loop.time() - started < 2
     finally:
         await app.stop()
+
+
+async def test_an_adapter_that_cannot_start_stops_the_bot_with_one_clear_error(
+    settings: Settings,
+) -> None:
+    from pydantic import SecretStr
+
+    from bot.runner import AdapterFailed, run_bot
+
+    broken = settings.model_copy(
+        update={
+            "discord_token": SecretStr("not-a-token"),
+            "discord_api_url": "http://127.0.0.1:9/api/v10",
+            "discord_gateway_url": "ws://127.0.0.1:9/",
+        }
+    )
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    try:
+        with pytest.raises(AdapterFailed) as info:
+            await asyncio.wait_for(run_bot(broken), timeout=30)
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+    assert info.value.platform == "discord"
+    assert "not-a-token" not in str(info.value)
+    assert "127.0.0.1:9" in str(info.value)
