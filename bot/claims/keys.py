@@ -14,6 +14,14 @@ def count_key(counted: str) -> tuple[str, str]:
     return f"{counted}:count", f"{counted} — count"
 
 
+def rate_key(measured: str) -> tuple[str, str]:
+    return f"{measured}:rate", f"{measured} — rate"
+
+
+def amount_key(measured: str) -> tuple[str, str]:
+    return f"{measured}:amount", f"{measured} — amount"
+
+
 def status_key(counted: str) -> tuple[str, str]:
     return f"{counted}:status", f"{counted} — status"
 

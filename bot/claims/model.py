@@ -33,6 +33,10 @@ class Stance(StrEnum):
 
 ABOUT_TOLERANCE = 0.1
 
+# Currency codes a money figure's ``unit`` may carry, with their symbols.
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+CURRENCY_CODES = frozenset([*CURRENCY_SYMBOLS, "CNY", "RUB", "INR", "KRW", "CHF"])
+
 ValueKind = Literal["figure", "stance", "status"]
 
 
@@ -130,12 +134,34 @@ class ClaimValue:
         if self.kind == "status":
             return self.status or ""
         assert self.number is not None
-        unit = f" {self.unit}" if self.unit else ""
+        if self.unit in CURRENCY_CODES:
+            return self._display_money()
+        unit = ("%" if self.unit == "%" else f" {self.unit}") if self.unit else ""
         q = self.qualifier or Qualifier.EXACT
         if q is Qualifier.RANGE and self.number_high is not None:
             return f"{format_number(self.number)}–{format_number(self.number_high)}{unit}"
         prefix = "" if q is Qualifier.EXACT else f"{q} "
         return f"{prefix}{format_number(self.number)}{unit}"
+
+    def _display_money(self) -> str:
+        """'$3.2 billion', 'about €1.5 million', '250,000 CHF'."""
+        assert self.number is not None and self.unit is not None
+        symbol = CURRENCY_SYMBOLS.get(self.unit)
+
+        def amount(n: float) -> str:
+            for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+                if abs(n) >= scale:
+                    text = f"{format_number(round(n / scale, 3))} {word}"
+                    break
+            else:
+                text = format_number(n)
+            return f"{symbol}{text}" if symbol else f"{text} {self.unit}"
+
+        q = self.qualifier or Qualifier.EXACT
+        if q is Qualifier.RANGE and self.number_high is not None:
+            return f"{amount(self.number)}–{amount(self.number_high)}"
+        prefix = "" if q is Qualifier.EXACT else f"{q} "
+        return f"{prefix}{amount(self.number)}"
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if v is not None}

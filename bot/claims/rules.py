@@ -34,7 +34,8 @@ from bot.claims.counted import (
     topic_display,
 )
 from bot.claims.dates import Timing, when_asserted
-from bot.claims.keys import count_key, location_key, stance_key, status_key
+from bot.claims.keys import amount_key, count_key, location_key, rate_key, stance_key, status_key
+from bot.claims.measures import Measure, amount_topic, find_amounts, find_rates, rate_topic
 from bot.claims.memory import SourceMemory, TopicMemory
 from bot.claims.model import (
     Abstention,
@@ -338,6 +339,9 @@ class RuleExtractor:
         t_classes = t_classes | topic_nouns
         allowed = allowed_classes(t_classes)
         display = topic_display(terms)
+        rate_measures = rate_topic(terms)
+        amount_nouns = amount_topic(terms)
+        topic_words = frozenset(t for t in terms if t.isalpha())
         aliases = {k.lower(): v for k, v in context.aliases.items()}
         alias_re = _alias_pattern(tuple(sorted(context.aliases.items())))
         topic_memory = self._topics.setdefault(context.topic_name, TopicMemory())
@@ -414,6 +418,7 @@ class RuleExtractor:
 
         last_owner: tuple[str, int] | None = None  # country of the last speaker, paragraph
         paragraph = [0]
+        found: list[Measure] = []
         holders = topic_memory.stance_holders
         for idx, a in enumerate(analysed):
             s = a.sentence
@@ -517,6 +522,30 @@ class RuleExtractor:
                 else:
                     value = ClaimValue.figure(fig.low, fig.qualifier, display.get(cls, cls))
                 add(key, label, value, claim_sources, fig.precision)
+
+            # rates and amounts, when the topic is about them
+            if (rate_measures or amount_nouns) and a.tokens is not None and not historical:
+                _measures(a.tokens, st, rate_measures, amount_nouns, topic_words, found)
+                for ms in found:
+                    if ms.problem is not None:
+                        abstain(s, ms.problem)
+                        continue
+                    m_sources = claim_sources
+                    if sources is None:
+                        # "The central bank kept its key rate at 4.5%": the one who set it
+                        actor = speaker_before(st, mentions, ms.start)
+                        if actor is not None and actor.named and not actor.refers_back:
+                            m_sources = resolve(actor, st) or claim_sources
+                    if m_sources is None:
+                        abstain(s, "cannot tell who claims the figure")
+                        continue
+                    if ms.kind == "rate":
+                        key, label = rate_key(ms.measure)
+                    else:
+                        key, label = amount_key(ms.measure)
+                    value = ClaimValue.figure(ms.low, ms.qualifier, ms.unit, ms.high)
+                    add(key, label, value, m_sources, ms.precision)
+                found.clear()
 
             # status and place
             status = find_status(st) if near_topic else None
@@ -643,6 +672,28 @@ class RuleExtractor:
         result.claims = _one_per_key_and_source(claims, vague)
         topic_memory.learn(memory)
         return result
+
+
+_MEASURE_CUE = re.compile(
+    r"%|\bper\s*cent|\bpc\b|[$€£¥₹₽₩]|\b(?:dollars?|euros?|pounds|yen|yuan|r[o]?ubles|rupees|francs|usd|eur|gbp)\b",
+    re.IGNORECASE,
+)
+
+
+def _measures(
+    tokens: list[Token],
+    text: str,
+    rates: frozenset[str],
+    amounts: frozenset[str],
+    topic_words: frozenset[str],
+    out: list[Measure],
+) -> None:
+    if _MEASURE_CUE.search(text) is None:
+        return
+    if rates:
+        out.extend(find_rates(tokens, text, rates, topic_words))
+    if amounts:
+        out.extend(find_amounts(tokens, amounts))
 
 
 def _subject_class(tokens: list[Token]) -> tuple[str | None, int]:
