@@ -198,6 +198,8 @@ def _rate_noun(tokens: list[Token], first: int, last: int) -> tuple[str | None, 
                 return _RATE_WORD[before], k - 1
             return "rate", k
     k = last + 1
+    if _low(tokens, k) == "for":
+        k += 1  # "a target of 2% for inflation"
     two = f"{_low(tokens, k)} {_low(tokens, k + 1)}"
     if two in _RATE_WORD:
         return _RATE_WORD[two], k
