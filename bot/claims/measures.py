@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.claims.model import Qualifier
 from bot.claims.numbers import _qualifier_before, parse_number
@@ -137,21 +138,36 @@ def _term_words(terms: Iterable[str]) -> list[str]:
     return [t.strip().strip('"').lower() for t in terms if t.strip()]
 
 
-def rate_topic(terms: Iterable[str]) -> frozenset[str]:
-    """The rate measures the topic names ("inflation OR interest rate" -> both);
-    empty when the topic is about no rate."""
-    out: set[str] = set()
-    for t in _term_words(terms):
-        prefix = t.endswith("*")
-        t = t.rstrip("*")
-        if not t:
-            continue
-        for word, measure in _RATE_WORD.items():
-            if t == word or (prefix and len(t) >= 4 and word.startswith(t)) or word in t.split():
-                out.add(measure)
-        if t.endswith(" rate") or t.endswith(" rates"):
-            out.add(t.rsplit(" ", 1)[0] if t not in _RATE_WORD else _RATE_WORD[t])
+# measures one story reports together: a topic about inflation also counts unemployment
+_FAMILIES = (
+    frozenset(["inflation", "interest rate", "unemployment", "growth", "tariff", "tax"]),
+    frozenset(["turnout", "approval", "support"]),
+    frozenset(["positivity", "vaccination", "mortality", "occupancy"]),
+)
+
+
+@lru_cache(maxsize=256)
+def _rate_topic(terms: tuple[str, ...]) -> frozenset[str]:
+    named: set[str] = set()
+    for t in terms:
+        if t.endswith("*"):
+            continue  # "vaccin*" is about vaccines, not a vaccination rate
+        if t in _RATE_WORD:
+            named.add(_RATE_WORD[t])
+        elif t.endswith((" rate", " rates")):
+            named.add(t.rsplit(" ", 1)[0])  # "eviction rate"
+    out = set(named)
+    for family in _FAMILIES:
+        if named & family:
+            out |= family
     return frozenset(out)
+
+
+def rate_topic(terms: Iterable[str]) -> frozenset[str]:
+    """The rate measures the topic is about: those its terms name ("inflation",
+    "interest rate", "turnout"; a prefix term names none) and the measures reported
+    with them (a topic about inflation also takes unemployment); empty when none."""
+    return _rate_topic(tuple(_term_words(terms)))
 
 
 def amount_topic(terms: Iterable[str]) -> frozenset[str]:
