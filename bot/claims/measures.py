@@ -360,7 +360,7 @@ def _amount_noun(tokens: list[Token], first: int, last: int, nouns: frozenset[st
     return None
 
 
-def find_amounts(tokens: list[Token], nouns: frozenset[str]) -> list[Measure]:
+def find_amounts(tokens: list[Token], nouns: frozenset[str], text: str = "") -> list[Measure]:
     """Money amounts of a thing the topic names (``nouns``: "aid", "damage")."""
     out: list[Measure] = []
     n = len(tokens)
@@ -392,9 +392,11 @@ def find_amounts(tokens: list[Token], nouns: frozenset[str]) -> list[Measure]:
         qual, qual_start = _qualifier_before(tokens, first)
         noun = _amount_noun(tokens, qual_start, last, nouns)
         if noun is not None:
+            forecast = _FORECAST.search(text[: tokens[last].end]) is not None
             out.append(
                 Measure(noun, "amount", value, None, qual, cur,
-                        tokens[qual_start].start, tokens[last].end)
+                        tokens[qual_start].start, tokens[last].end,
+                        "forecast/target" if forecast else None)
             )  # fmt: skip
         i = last + 1
     return out

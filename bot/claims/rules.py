@@ -693,7 +693,7 @@ def _measures(
     if rates:
         out.extend(find_rates(tokens, text, rates, topic_words))
     if amounts:
-        out.extend(find_amounts(tokens, amounts))
+        out.extend(find_amounts(tokens, amounts, text))
 
 
 def _subject_class(tokens: list[Token]) -> tuple[str | None, int]:

@@ -134,6 +134,12 @@ def test_money_is_an_amount_of_the_topic_noun() -> None:
     assert {(c.key, c.value.display()) for c in r.claims} == {("damage:amount", "250,000 CHF")}
 
 
+def test_money_forecasts_are_not_the_amount() -> None:
+    r = run("The finance ministry said damage would reach €2bn by June.", STORM)
+    assert not r.claims
+    assert reasons(r) == ["forecast/target"]
+
+
 def test_money_not_about_the_topic_stays_out() -> None:
     r = run("Tickets cost $40, the organisers said.", STORM)
     assert not r.claims
