@@ -36,7 +36,7 @@ WORD: /[^\s()"\-|&][^\s()"]*/
 %ignore WS
 """
 
-_PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=False)
+_PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic")
 _WORD_RE = re.compile(r"\w+(?:\*)?", re.UNICODE)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.claims.dates import MONTH_ABBREVIATIONS, MONTH_NAMES
 from bot.claims.model import Qualifier
 from bot.claims.tokens import Token
 
@@ -76,34 +77,7 @@ _QUALIFIERS_BEFORE: list[tuple[tuple[str, ...], Qualifier]] = [
     (("a", "maximum", "of"), Qualifier.UP_TO),
 ]
 
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_MONTHS = MONTH_NAMES | MONTH_ABBREVIATIONS
 _MONEY_BEFORE = frozenset(["$", "€", "£", "¥", "₩", "₹", "₽", "usd", "eur", "gbp", "us$"])
 MONEY_AFTER = frozenset(
     [

@@ -23,12 +23,15 @@ PG_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
 FEEDS = 60
 
 
+needs_postgres = pytest.mark.skipif(
+    not os.environ.get(PG_ENV),
+    reason=f"{PG_ENV} is not set: the two-scheduler PostgreSQL test needs a server",
+)
+
+
 @pytest.fixture
 def pg_schema() -> Iterator[tuple[str, str]]:
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} is not set: the two-scheduler PostgreSQL test needs a server")
-    url = normalise_url(base)
+    url = normalise_url(os.environ[PG_ENV])
     schema = "cw_test_" + uuid.uuid4().hex[:12]
     admin = create_engine(url)
     with admin.begin() as conn:
@@ -45,6 +48,7 @@ def schema_engine(url: str, schema: str) -> Engine:
     return create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
 
 
+@needs_postgres
 async def test_two_schedulers_share_feeds_without_overlap(
     local_site: LocalSite, pg_schema: tuple[str, str]
 ) -> None:
