@@ -20,6 +20,7 @@ from bot.ingest.fetch import SafeFetcher
 from bot.ingest.revisions import RevisionChecker
 from bot.outbox import Dispatcher
 from bot.pipeline import Pipeline
+from bot.values import stored_values_agree
 from bot.workspaces import Workspaces
 from storage.db import make_engine, upgrade
 from storage.repository import Repository
@@ -88,7 +89,7 @@ def build_app(
     if repo is None:
         repo = Repository(make_engine(settings.database_url))
     if migrate:
-        upgrade(repo.engine)
+        upgrade(repo.engine, agrees=stored_values_agree)
     dispatcher = Dispatcher(
         repo, max_attempts=settings.alert_max_attempts, sweep_s=settings.dispatch_sweep_s
     )

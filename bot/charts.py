@@ -36,8 +36,37 @@ MARKERS = {
 }
 
 
+LABELS_PER_SOURCE = 12
+
+
+def changes(points: list[Point]) -> list[Point]:
+    """One source's points (oldest first) where its value changes, and its last one."""
+    out: list[Point] = []
+    for p in points:
+        if not out or p.value != out[-1].value:
+            out.append(p)
+    if points and out[-1] is not points[-1]:
+        out.append(points[-1])
+    return out
+
+
+def _labelled(points: list[Point]) -> list[Point]:
+    """At most ``LABELS_PER_SOURCE`` changes to label, spread evenly, always the latest."""
+    if len(points) <= LABELS_PER_SOURCE:
+        return points
+    step = len(points) / (LABELS_PER_SOURCE - 1)
+    picked = {round(i * step) for i in range(LABELS_PER_SOURCE - 1)} | {len(points) - 1}
+    return [points[i] for i in sorted(i for i in picked if i < len(points))]
+
+
+def _label(value: ClaimValue) -> str:
+    q = value.qualifier or Qualifier.EXACT
+    return value.display().split(" ")[0] if q is Qualifier.EXACT else value.display()
+
+
 def render_timeline(title: str, points: list[Point]) -> bytes:
-    """A step chart per source; ▲ marks 'at least', ▼ 'up to', bars show ranges."""
+    """A step line per source with markers and labels where its value changes;
+    ▲ marks 'at least', ▼ 'up to', bars show ranges."""
     if not points:
         raise ValueError("no figures to draw")
     by_source: dict[str, list[Point]] = defaultdict(list)
@@ -46,21 +75,43 @@ def render_timeline(title: str, points: list[Point]) -> bytes:
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
     try:
         for source, pts in sorted(by_source.items()):
-            xs = [p.at for p in pts]
-            ys = [p.value.number or 0.0 for p in pts]
-            (line,) = ax.step(xs, ys, where="post", label=source, linewidth=1.8)
-            for p, y in zip(pts, ys):
-                q = p.value.qualifier or Qualifier.EXACT
-                ax.plot([p.at], [y], MARKERS.get(q, "o"), color=line.get_color(), markersize=7)
-                if q is Qualifier.RANGE and p.value.number_high is not None:
-                    ax.vlines(p.at, y, p.value.number_high, color=line.get_color(), linewidth=3)
+            (line,) = ax.step(
+                [p.at for p in pts],
+                [p.value.number or 0.0 for p in pts],
+                where="post",
+                label=source,
+                linewidth=1.8,
+            )
+            colour = line.get_color()
+            changed = changes(pts)
+            by_marker: dict[str, list[Point]] = defaultdict(list)
+            for p in changed:
+                by_marker[MARKERS.get(p.value.qualifier or Qualifier.EXACT, "o")].append(p)
+            for marker, group in by_marker.items():
+                ax.plot(
+                    [p.at for p in group],
+                    [p.value.number or 0.0 for p in group],
+                    marker,
+                    color=colour,
+                    markersize=7,
+                )
+            ranges = [p for p in changed if p.value.qualifier is Qualifier.RANGE]
+            if ranges:
+                ax.vlines(
+                    [p.at for p in ranges],
+                    [p.value.number or 0.0 for p in ranges],
+                    [p.value.number_high or p.value.number or 0.0 for p in ranges],
+                    color=colour,
+                    linewidth=3,
+                )
+            for p in _labelled(changed):
                 ax.annotate(
-                    p.value.display().split(" ")[0] if q is Qualifier.EXACT else p.value.display(),
-                    (p.at, y),
+                    _label(p.value),
+                    (p.at, p.value.number or 0.0),
                     textcoords="offset points",
                     xytext=(4, 6),
                     fontsize=7,
-                    color=line.get_color(),
+                    color=colour,
                 )
         ax.set_title(title, fontsize=11)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(round(v))))

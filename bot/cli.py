@@ -74,10 +74,11 @@ def run(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply database migrations (CLAIMWATCH_DATABASE_URL)."""
+    from bot.values import stored_values_agree
     from storage.db import upgrade
 
     settings = Settings()
-    upgrade(settings.database_url, revision)
+    upgrade(settings.database_url, revision, agrees=stored_values_agree)
     out.print(f"Database at {revision}.")
 
 
@@ -368,12 +369,13 @@ def eval_command(
 @app.command()
 def topics() -> None:
     """List tracked topics in every workspace, with their subscriptions."""
+    from bot.values import stored_values_agree
     from storage.db import make_engine, upgrade
     from storage.repository import Repository
 
     settings = Settings()
     repo = Repository(make_engine(settings.database_url))
-    upgrade(repo.engine)
+    upgrade(repo.engine, agrees=stored_values_agree)
     subs = repo.subscriptions()
     for t in repo.list_topics():
         channels = [

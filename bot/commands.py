@@ -14,7 +14,7 @@ import re
 import shlex
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.charts import Point, render_timeline
 from bot.claims.model import ClaimValue
@@ -23,23 +23,26 @@ from bot.ingest.dates import parse_datetime
 from bot.ingest.urls import canonical_url
 from bot.messages import Attachment, CommandRequest, Field, Reply
 from bot.pipeline import ALIAS_NAMESPACE, IngestOutcome, Pipeline
-from bot.summary import summarise_keys, summarise_sources
 from bot.topics import QueryError, parse_query, slugify
 from storage.models import Topic
 from storage.repository import ArticleIn, Repository
+from storage.summaries import Page
 
 if TYPE_CHECKING:
     from bot.ingest.fetch import SafeFetcher
     from bot.ingest.revisions import RevisionChecker
 
+T = TypeVar("T")
 MODES = ("instant", "digest")
+KEYS_PER_PAGE = 20
+SOURCES_PER_PAGE = 20
 NOT_ADMIN = (
     "Only admins can change Claimwatch's settings "
     "(Discord: Manage Server; Slack: workspace admins or owners)."
 )
 USAGE = {
-    "claims": "/claims TOPIC [KEY] [SINCE] — latest claim per key and source",
-    "sources": "/sources TOPIC — who has said what on a topic",
+    "claims": "/claims TOPIC [KEY] [SINCE] [--page N] — latest claim per key and source",
+    "sources": "/sources TOPIC [--page N] — who has said what on a topic",
     "timeline": "/timeline TOPIC [KEY] — chart of figures by source over time",
     "submit": "/submit URL|TEXT — add an article by hand",
     "topic add": "/claimwatch topic add NAME QUERY — track a topic (admins)",
@@ -115,7 +118,8 @@ class Commands:
 
     # -- helpers ------------------------------------------------------------------
 
-    async def _call(self, fn: Callable[..., object], *args: object, **kw: object) -> object:
+    async def _call(self, fn: Callable[..., T], *args: object, **kw: object) -> T:
+        """Run blocking work (the store, charts) off the event loop."""
         return await asyncio.to_thread(fn, *args, **kw)
 
     def _topic(self, req: CommandRequest, name: str | None) -> Topic:
@@ -194,18 +198,26 @@ class Commands:
     # -- everyone -----------------------------------------------------------------
 
     async def claims(
-        self, req: CommandRequest, topic: str, key: str | None = None, since: str | None = None
+        self,
+        req: CommandRequest,
+        topic: str,
+        key: str | None = None,
+        since: str | None = None,
+        page: int = 1,
     ) -> Reply:
-        t = await asyncio.to_thread(self._topic, req, topic)
-        k = await asyncio.to_thread(self._resolve_key, t, key)
+        t = await self._call(self._topic, req, topic)
+        k = await self._call(self._resolve_key, t, key)
         since_dt = parse_since(since) if since else None
-        claims = await asyncio.to_thread(self.repo.topic_claims, t.id, k)
-        keys = summarise_keys(claims, since=since_dt)
-        if not keys:
+        shown = await self._call(
+            self.repo.claim_lines, t.id, k, since_dt, _page_index(page), KEYS_PER_PAGE
+        )
+        if not shown.items:
             when = f" since {fmt_date(since_dt)}" if since_dt else ""
+            if shown.total:
+                return Reply.fail(f"{t.name} has {shown.pages} page(s) of claims{when}.")
             return Reply(text=f"No claims on {t.name}{when} yet.", title=f"Claims · {t.name}")
         fields: list[Field] = []
-        for ks in keys[:20]:
+        for ks in shown.items:
             lines = []
             for ln in ks.lines:
                 was = f" (was {ln.previous_value})" if ln.previous_value else ""
@@ -215,60 +227,55 @@ class Commands:
                     f" ({ln.outlet}){rep}"
                 )
             fields.append(Field(name=ks.key_label, value="\n".join(lines)[:1000]))
-        more = f" Showing 20 of {len(keys)} keys." if len(keys) > 20 else ""
+        args = [t.slug] + ([k] if k else []) + ([since] if since else [])
         return Reply(
             title=f"Claims · {t.name}",
-            text=f"Latest claim per key and source.{more}",
+            text="Latest claim per key and source." + _page_note(shown, "keys"),
             fields=fields,
+            more=_next_page("claims", args, shown),
         )
 
-    async def sources(self, req: CommandRequest, topic: str) -> Reply:
-        t = await asyncio.to_thread(self._topic, req, topic)
-        claims = await asyncio.to_thread(self.repo.topic_claims, t.id, None)
-        summary = summarise_sources(claims)
-        if not summary:
+    async def sources(self, req: CommandRequest, topic: str, page: int = 1) -> Reply:
+        t = await self._call(self._topic, req, topic)
+        shown = await self._call(self.repo.source_rows, t.id, _page_index(page), SOURCES_PER_PAGE)
+        if not shown.items:
+            if shown.total:
+                return Reply.fail(f"{t.name} has {shown.pages} page(s) of sources.")
             return Reply(text=f"No sources on {t.name} yet.", title=f"Sources · {t.name}")
-        keys = summarise_keys(claims)
-        latest: dict[str, list[str]] = {}
-        for ks in keys:
-            for ln in ks.lines:
-                latest.setdefault(ln.source, []).append(f"{ks.key_label}: {ln.value_text}")
         rows = [
             (
                 s.source,
-                "; ".join(latest.get(s.source, []))[:120],
+                "; ".join(f"{label}: {value}" for label, value in s.latest)[:120],
                 str(s.statements),
                 str(len(s.outlets)),
                 fmt_date(s.last),
             )
-            for s in summary
+            for s in shown.items
         ]
         return Reply(
             title=f"Sources · {t.name}",
-            text=f"{len(summary)} sources.",
+            text=f"{shown.total} sources." + _page_note(shown, "sources"),
             table_headers=("Source", "Latest", "Statements", "Outlets", "Last heard"),
             table_rows=rows,
+            more=_next_page("sources", [t.slug], shown),
         )
 
     async def timeline(self, req: CommandRequest, topic: str, key: str | None = None) -> Reply:
-        t = await asyncio.to_thread(self._topic, req, topic)
-        k = await asyncio.to_thread(self._resolve_key, t, key)
-        claims = await asyncio.to_thread(self.repo.figure_series, t.id, k)
-        if not claims:
-            return Reply.fail(f"No figures on {t.name} to chart yet.")
+        t = await self._call(self._topic, req, topic)
+        k = await self._call(self._resolve_key, t, key)
         if k is None:
-            counts: dict[str, int] = {}
-            for c in claims:
-                counts[c.key] = counts.get(c.key, 0) + 1
-            k = max(counts, key=lambda x: counts[x])
-            claims = [c for c in claims if c.key == k]
-        label = claims[0].key_label
-        points = [Point(c.source, c.asserted_at, ClaimValue.from_json(c.value)) for c in claims]
-        png = await asyncio.to_thread(render_timeline, f"{t.name} · {label}", points)
-        sources = sorted({c.source for c in claims})
+            k = await self._call(self.repo.chart_key, t.id)
+        if k is None:
+            return Reply.fail(f"No figures on {t.name} to chart yet.")
+        label, series, statements = await self._call(self.repo.figure_series, t.id, k)
+        if not series:
+            return Reply.fail(f"No figures on {t.name} to chart yet.")
+        points = [Point(p.source, p.at, ClaimValue.from_json(p.value)) for p in series]
+        png = await self._call(render_timeline, f"{t.name} · {label}", points)
+        sources = sorted({p.source for p in series})
         return Reply(
             title=f"Timeline · {label}",
-            text=f"{len(points)} figures from {len(sources)} sources: " + ", ".join(sources),
+            text=f"{statements} statements from {len(sources)} sources: " + ", ".join(sources),
             attachment=Attachment(filename=f"timeline-{t.slug}.png", data=png),
         )
 
@@ -679,7 +686,7 @@ class Commands:
         command = command.lower()
         rest = rest.strip()
         if command == "claims":
-            args = _split(rest)
+            args, page = _take_page(_split(rest))
             if not args:
                 raise UserError("Usage: " + USAGE["claims"])
             key, since = None, None
@@ -688,12 +695,12 @@ class Commands:
                 since = extra.pop()
             if extra:
                 key = " ".join(extra)
-            return await self.claims(req, args[0], key, since)
+            return await self.claims(req, args[0], key, since, page)
         if command == "sources":
-            args = _split(rest)
+            args, page = _take_page(_split(rest))
             if not args:
                 raise UserError("Usage: " + USAGE["sources"])
-            return await self.sources(req, args[0])
+            return await self.sources(req, args[0], page)
         if command == "timeline":
             args = _split(rest)
             if not args:
@@ -797,3 +804,34 @@ def _first_and_rest(text: str) -> tuple[str, str]:
 
 def _looks_like_since(token: str) -> bool:
     return bool(_SINCE_RE.match(token) or re.match(r"^\d{4}-\d{2}-\d{2}", token))
+
+
+def _take_page(args: list[str]) -> tuple[list[str], int]:
+    """Split a trailing ``--page N`` (or ``--page=N``) off the arguments."""
+    for i, a in enumerate(args):
+        if a == "--page" or a.startswith("--page="):
+            value = a.partition("=")[2] if "=" in a else " ".join(args[i + 1 : i + 2])
+            rest = args[:i] + args[i + (1 if "=" in a else 2) :]
+            if not value.isdigit() or int(value) < 1:
+                raise UserError("--page takes a page number: 1, 2, …")
+            return rest, int(value)
+    return args, 1
+
+
+def _page_index(page: int | None) -> int:
+    if page is not None and page < 1:
+        raise UserError("Pages are numbered from 1.")
+    return (page or 1) - 1
+
+
+def _page_note(shown: Page[object], what: str) -> str:
+    if shown.pages == 1:
+        return ""
+    return f" Page {shown.page + 1} of {shown.pages} ({shown.total} {what})."
+
+
+def _next_page(command: str, args: list[str], shown: Page[object]) -> str | None:
+    if not shown.has_more:
+        return None
+    quoted = " ".join(shlex.quote(a) for a in args)
+    return f"/{command} {quoted} --page {shown.page + 2}"

@@ -60,6 +60,8 @@ class Reply:
     attachment: Attachment | None = None
     ephemeral: bool = False
     error: bool = False
+    more: str | None = None
+    """The command line that shows the next page (adapters offer it as a button)."""
 
     @classmethod
     def fail(cls, text: str) -> Reply:
@@ -88,6 +90,8 @@ class Reply:
                 parts.append("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
         if self.attachment:
             parts.append(f"[attachment {self.attachment.filename}]")
+        if self.more:
+            parts.append(f"More: {self.more}")
         return "\n".join(parts)
 
 

@@ -22,10 +22,12 @@ from bot.claims.model import (
     ExtractionContext,
     Extractor,
 )
-from bot.detect import Decision, KeyHistory, Statement, classify
+from bot.detect import Decision, KeyHistory, SourceHistory, Statement, classify
 from bot.topics import QueryError, haystack, parse_query
+from bot.values import stored_values_agree
 from storage.models import Article, Topic
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
+from storage.summaries import Said
 
 log = logging.getLogger(__name__)
 
@@ -114,15 +116,17 @@ class _Decided:
         )
 
 
-@dataclass
-class _CachedHistory:
-    """A topic's claim history by key, the highest claim id read, and the ids this
-    process wrote itself (already in ``keys``, skipped when read back)."""
-
-    keys: dict[str, KeyHistory] = field(default_factory=dict)
-    max_id: int = 0
-    own: set[int] = field(default_factory=set)
-    fresh: bool = False
+def _statement(source: str, said: Said | None, *, background: bool) -> Statement | None:
+    if said is None:
+        return None
+    return Statement(
+        source,
+        ClaimValue.from_json(said.value),
+        said.asserted_at,
+        said.article_id,
+        said.outlet,
+        background,
+    )
 
 
 def best_per_key_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
@@ -154,7 +158,6 @@ class Pipeline:
         self.extractor = extractor
         self.on_alerts = on_alerts
         self._lock = asyncio.Lock()
-        self._histories: dict[int, _CachedHistory] = {}
         self._topics: tuple[float, list[Topic]] | None = None
         self._aliases: dict[int, tuple[float, dict[str, str]]] = {}
 
@@ -243,47 +246,29 @@ class Pipeline:
                 abstentions.append((a.sentence, a.reason))
             decided.extend(self._decide(topic, article, best_per_key_source(result.claims)))
         stored = self.repo.record_claims(
-            [(d.claim_in, d.event_in) for d in decided], processed=(article.id, article.revision)
+            [(d.claim_in, d.event_in) for d in decided],
+            processed=(article.id, article.revision),
+            agrees=stored_values_agree,
         )
         events: list[EventOutcome] = []
-        for d, (claim_id, event_id, queued) in zip(decided, stored, strict=True):
-            self._histories[d.topic.id].own.add(claim_id)
+        for d, (_, event_id, queued) in zip(decided, stored, strict=True):
             if d.decision is not None and d.event_in is not None and event_id is not None:
                 events.append(d.outcome(article, event_id, queued))
         return events, abstentions
 
-    def _history(self, topic_id: int, key: str) -> KeyHistory:
-        """The key's history: a topic's claims are loaded once, then only newer rows."""
-        cached = self._histories.get(topic_id)
-        if cached is None:
-            cached = self._histories[topic_id] = _CachedHistory()
-        if not cached.fresh:
-            for (
-                row_id,
-                row_key,
-                source,
-                value,
-                asserted_at,
-                article_id,
-                outlet,
-                background,
-            ) in self.repo.topic_statements(topic_id, cached.max_id):
-                cached.max_id = max(cached.max_id, row_id)
-                if row_id in cached.own:
-                    cached.own.discard(row_id)
-                    continue
-                cached.keys.setdefault(row_key, KeyHistory()).add(
-                    Statement(
-                        source,
-                        ClaimValue.from_json(value),
-                        asserted_at,
-                        article_id,
-                        outlet,
-                        background,
-                    )
+    def _histories(self, topic_id: int, keys: set[str]) -> dict[str, KeyHistory]:
+        """The history of each key the article touches, from the state tables: each
+        source's latest current and background statements and the values it gave."""
+        out: dict[str, KeyHistory] = {}
+        for key, sources in self.repo.key_histories(topic_id, keys).items():
+            history = out[key] = KeyHistory()
+            for src in sources:
+                history.sources[src.source] = SourceHistory(
+                    latest=_statement(src.source, src.current, background=False),
+                    latest_background=_statement(src.source, src.background, background=True),
+                    values=[(ClaimValue.from_json(v), first) for v, first in src.values],
                 )
-            cached.fresh = True
-        return cached.keys.setdefault(key, KeyHistory())
+        return out
 
     def _decide(
         self, topic: Topic, article: Article, claims: list[ExtractedClaim]
@@ -297,15 +282,14 @@ class Pipeline:
                 for c in self.repo.claims_of_revision(topic.id, article.id, article.revision - 1)
             }
         fallback_time = article.published_at or article.fetched_at or datetime.now(UTC)
-        if topic.id in self._histories:
-            self._histories[topic.id].fresh = False
+        histories = self._histories(topic.id, {c.key for c in claims})
         out: list[_Decided] = []
         for claim in claims:
             value_text = claim.value.display()
             asserted_at = claim.asserted_at or fallback_time
             if asserted_at.tzinfo is None:
                 asserted_at = asserted_at.replace(tzinfo=UTC)
-            history = self._history(topic.id, claim.key)
+            history = histories[claim.key]
             decision: Decision | None = None
             if (claim.key, claim.source, value_text) not in previous_revision:
                 decision = classify(

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import insert, select, update
 
 from storage.base import StoreBase
 from storage.models import (
@@ -19,6 +18,7 @@ from storage.models import (
     Subscription,
 )
 from storage.outbox import ALERT_DIGEST, ALERT_KINDS, ALERT_PENDING
+from storage.state import Agreement, StateClaim, apply_claims, aware
 
 
 @dataclass(frozen=True)
@@ -60,36 +60,19 @@ class ClaimStore(StoreBase):
 
     # -- claims and events ----------------------------------------------------------
 
-    def topic_statements(
-        self, topic_id: int, after_id: int = 0
-    ) -> list[tuple[int, str, str, dict[str, Any], datetime, int, str, bool]]:
-        """(id, key, source, value, asserted_at, article_id, outlet, background) of a topic's
-        claims with an id above ``after_id``: what detection needs, no more."""
-        with self.session() as s:
-            rows = s.execute(
-                select(
-                    Claim.id,
-                    Claim.key,
-                    Claim.source,
-                    Claim.value,
-                    Claim.asserted_at,
-                    Claim.article_id,
-                    Claim.outlet,
-                    Claim.background,
-                )
-                .where(Claim.topic_id == topic_id, Claim.id > after_id)
-                .order_by(Claim.id)
-            )
-            return [tuple(r) for r in rows]  # type: ignore[misc]
-
     def record_claims(
         self,
         records: Sequence[tuple[ClaimIn, EventIn | None]],
         processed: tuple[int, int] | None = None,
+        *,
+        agrees: Agreement,
     ) -> list[tuple[int, int | None, int]]:
         """Store an article's claims, their events and the outbox rows of alerting events
-        in one transaction (bulk inserts), marking ``processed`` = (article id, revision)
-        done in the same transaction; returns (claim id, event id, alerts queued)."""
+        in one transaction (bulk inserts), with the current-state rows of every (key,
+        source) they touch, marking ``processed`` = (article id, revision) done in the
+        same transaction; returns (claim id, event id, alerts queued).
+
+        ``agrees(value, shown)`` is the claim engine's rule for two stored values."""
         with self.session() as s:
             if processed is not None:
                 s.execute(
@@ -104,6 +87,29 @@ class ClaimStore(StoreBase):
                     insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
                     [dict(claim.__dict__) for claim, _ in records],
                 )
+            )
+            apply_claims(
+                s,
+                [
+                    StateClaim(
+                        id=cid,
+                        topic_id=c.topic_id,
+                        article_id=c.article_id,
+                        key=c.key,
+                        key_label=c.key_label,
+                        source=c.source,
+                        source_detail=c.source_detail,
+                        value=c.value,
+                        value_text=c.value_text,
+                        evidence=c.evidence,
+                        asserted_at=aware(c.asserted_at),
+                        background=c.background,
+                        outlet=c.outlet,
+                    )
+                    for cid, (c, _) in zip(claim_ids, records, strict=True)
+                ],
+                self.dialect,
+                agrees,
             )
             with_event = [(cid, ev) for cid, (_, ev) in zip(claim_ids, records) if ev is not None]
             event_ids: dict[int, int] = {}
@@ -169,53 +175,3 @@ class ClaimStore(StoreBase):
             stmt = stmt.where(ClaimEvent.kind.in_(list(kinds)))
         with self.session() as s:
             return list(s.scalars(stmt.order_by(ClaimEvent.id)))
-
-    def keys(self, topic_id: int) -> list[tuple[str, str]]:
-        """(key, label) pairs of a topic, most recently active first."""
-        with self.session() as s:
-            rows = s.execute(
-                select(Claim.key, Claim.key_label, func.max(Claim.id))
-                .where(Claim.topic_id == topic_id)
-                .group_by(Claim.key, Claim.key_label)
-                .order_by(func.max(Claim.id).desc())
-            )
-            seen: dict[str, str] = {}
-            for key, label, _ in rows:
-                seen.setdefault(key, label)
-            return list(seen.items())
-
-    def topic_claims(self, topic_id: int, key: str | None = None) -> list[Claim]:
-        """Every claim of a topic (optionally one key), oldest statement first, article loaded."""
-        stmt = (
-            select(Claim)
-            .options(joinedload(Claim.article))
-            .where(Claim.topic_id == topic_id)
-            .order_by(Claim.asserted_at, Claim.id)
-        )
-        if key is not None:
-            stmt = stmt.where(Claim.key == key)
-        with self.session() as s:
-            return list(s.scalars(stmt))
-
-    def figure_series(self, topic_id: int, key: str | None = None) -> list[Claim]:
-        """Every figure claim of a topic (optionally one key), oldest first, for charts."""
-        stmt = select(Claim).where(Claim.topic_id == topic_id).order_by(Claim.asserted_at)
-        if key is not None:
-            stmt = stmt.where(Claim.key == key)
-        with self.session() as s:
-            return [c for c in s.scalars(stmt) if c.value.get("kind") == "figure"]
-
-    def corroboration(self, topic_id: int, key: str, source: str, value_text: str) -> int:
-        """How many distinct articles carried this source's value on this key."""
-        with self.session() as s:
-            return (
-                s.scalar(
-                    select(func.count(func.distinct(Claim.article_id))).where(
-                        Claim.topic_id == topic_id,
-                        Claim.key == key,
-                        Claim.source == source,
-                        Claim.value_text == value_text,
-                    )
-                )
-                or 0
-            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade(url_or_engine: str | Engine, revision: str = "head") -> None:
-    """Apply Alembic migrations up to ``revision``."""
+def upgrade(
+    url_or_engine: str | Engine,
+    revision: str = "head",
+    *,
+    agrees: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = None,
+) -> None:
+    """Apply Alembic migrations up to ``revision``. ``agrees`` is the claim engine's rule
+    for two stored values; the data migration that fills ``claim_state`` from existing
+    claims needs it (a store with no claims does not)."""
     from alembic import command
     from alembic.config import Config
 
@@ -70,6 +78,7 @@ def upgrade(url_or_engine: str | Engine, revision: str = "head") -> None:
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
+            cfg.attributes["agrees"] = agrees
             command.upgrade(cfg, revision)
     finally:
         if owned:

@@ -207,7 +207,10 @@ class Claim(Base):
     """One claim found in one article revision for one topic."""
 
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_topic_key_source", "topic_id", "key", "source"),)
+    __table_args__ = (
+        Index("ix_claims_topic_key_source_at", "topic_id", "key", "source", "asserted_at", "id"),
+        Index("ix_claims_article_topic", "article_id", "topic_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
@@ -322,3 +325,90 @@ class KeyValue(Base):
     name: Mapped[str] = mapped_column(String(300))
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ClaimState(Base):
+    """The current state of one source on one key of a topic, kept with every claim.
+
+    ``cur_*`` is the source's latest current statement and ``bg_*`` its latest
+    background one (by asserted time, then id); the line shown is the current
+    one, or the background one when it has no other. The *run* is the trailing
+    statements that agree with the shown value, back to ``boundary`` (the latest
+    current statement that disagrees): ``since`` is when the value first stood,
+    ``previous_value_text`` what it replaced, ``run_articles`` and
+    ``run_outlets`` who repeated it. ``claims``, ``first_at``, ``last_at``,
+    ``outlets`` and ``details`` cover every statement of the source on the key.
+    """
+
+    __tablename__ = "claim_state"
+    __table_args__ = (UniqueConstraint("topic_id", "key", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    key_label: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(300))
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column()
+    last_at: Mapped[datetime] = mapped_column()
+    outlets: Mapped[list[Any]] = mapped_column(default=list)
+    details: Mapped[list[Any]] = mapped_column(default=list)
+    source_detail: Mapped[str | None] = mapped_column(String(300))
+    detail_at: Mapped[datetime | None] = mapped_column()
+    detail_id: Mapped[int | None] = mapped_column(Integer)
+    cur_claim_id: Mapped[int | None] = mapped_column(Integer)
+    cur_at: Mapped[datetime | None] = mapped_column()
+    cur_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    cur_value_text: Mapped[str | None] = mapped_column(String(300))
+    cur_article_id: Mapped[int | None] = mapped_column(Integer)
+    cur_outlet: Mapped[str | None] = mapped_column(String(300))
+    cur_evidence: Mapped[str | None] = mapped_column(Text)
+    bg_claim_id: Mapped[int | None] = mapped_column(Integer)
+    bg_at: Mapped[datetime | None] = mapped_column()
+    bg_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    bg_value_text: Mapped[str | None] = mapped_column(String(300))
+    bg_article_id: Mapped[int | None] = mapped_column(Integer)
+    bg_outlet: Mapped[str | None] = mapped_column(String(300))
+    bg_evidence: Mapped[str | None] = mapped_column(Text)
+    boundary_at: Mapped[datetime | None] = mapped_column()
+    boundary_id: Mapped[int | None] = mapped_column(Integer)
+    previous_value_text: Mapped[str | None] = mapped_column(String(300))
+    since: Mapped[datetime] = mapped_column()
+    anchor_id: Mapped[int] = mapped_column(Integer)
+    anchor_article_id: Mapped[int] = mapped_column(Integer)
+    anchor_outlet: Mapped[str] = mapped_column(String(300), default="")
+    run_articles: Mapped[int] = mapped_column(Integer, default=1)
+    run_outlets: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class ClaimValueSeen(Base):
+    """Each distinct value a source gave on a key: when first and last, how often, where."""
+
+    __tablename__ = "claim_values"
+    __table_args__ = (
+        UniqueConstraint("topic_id", "key", "source", "value_hash"),
+        Index("ix_claim_values_topic_key_text", "topic_id", "key", "value_text"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
+    value_hash: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict[str, Any]] = mapped_column()
+    value_text: Mapped[str] = mapped_column(String(300))
+    first_at: Mapped[datetime] = mapped_column()
+    last_at: Mapped[datetime] = mapped_column()
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AlertCount(Base):
+    """Alerts per status, kept by database triggers in slots (id % 16) so that
+    concurrent writers rarely touch the same row; ``status`` sums them."""
+
+    __tablename__ = "alert_counts"
+
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, joinedload
 from storage.base import StoreBase
 from storage.models import (
     Alert,
+    AlertCount,
     Article,
     Claim,
     ClaimEvent,
+    ClaimValueSeen,
     Notice,
     Subscription,
     Topic,
@@ -98,16 +100,19 @@ class OutboxStore(StoreBase):
         article = s.get_one(Article, event.article_id)
         sub = s.get_one(Subscription, alert.subscription_id)
         topic = s.get_one(Topic, event.topic_id)
-        corroboration = (
-            s.scalar(
-                select(func.count(func.distinct(Claim.article_id))).where(
-                    Claim.topic_id == claim.topic_id,
-                    Claim.key == claim.key,
-                    Claim.value_text == claim.value_text,
-                    Claim.id != claim.id,
+        corroboration = max(
+            0,
+            (
+                s.scalar(
+                    select(func.sum(ClaimValueSeen.articles)).where(
+                        ClaimValueSeen.topic_id == claim.topic_id,
+                        ClaimValueSeen.key == claim.key,
+                        ClaimValueSeen.value_text == claim.value_text,
+                    )
                 )
+                or 0
             )
-            or 0
+            - 1,
         )
         return AlertJob(
             alert_id=alert.id,
@@ -259,11 +264,13 @@ class OutboxStore(StoreBase):
         return None if oldest is None else now - oldest
 
     def alert_counts(self) -> dict[str, int]:
+        """Alerts per status, from the counters the database keeps (see ``AlertCount``)."""
+        total = func.sum(AlertCount.n)
         with self.session() as s:
             return {
-                status: n
+                status: int(n)
                 for status, n in s.execute(
-                    select(Alert.status, func.count(Alert.id)).group_by(Alert.status)
+                    select(AlertCount.status, total).group_by(AlertCount.status).having(total > 0)
                 )
             }
 

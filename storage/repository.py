@@ -24,6 +24,7 @@ from storage.outbox import (
     OutboxStore,
 )
 from storage.records import RecordStore
+from storage.summaries import StateStore
 from storage.topics import TopicStore
 
 __all__ = [
@@ -43,7 +44,9 @@ __all__ = [
 ]
 
 
-class Repository(RecordStore, TopicStore, ArticleStore, ClaimStore, OutboxStore, FeedStore):
+class Repository(
+    RecordStore, TopicStore, ArticleStore, ClaimStore, StateStore, OutboxStore, FeedStore
+):
     """All persistence operations over one engine."""
 
     @classmethod

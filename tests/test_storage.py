@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from bot.values import stored_values_agree
 from storage.db import make_engine, upgrade
 from storage.models import Alert
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository
@@ -33,7 +34,7 @@ def test_migrations_create_every_table(db_url: str) -> None:
         "notices",
     } <= names
     with engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
     upgrade(db_url)  # a second upgrade is a no-op
     engine.dispose()
 
@@ -97,7 +98,7 @@ def _event(repo: Repository) -> tuple[int, int]:
         topic.id, art.article_id, "repeat", "deaths:count", "deaths — count", "Agency", "40"
     )
     [(claim_id, event_id, queued), (_, _, quiet)] = repo.record_claims(
-        [(claim, event), (claim, repeat)]
+        [(claim, event), (claim, repeat)], agrees=stored_values_agree
     )
     assert claim_id and event_id and (queued, quiet) == (1, 0)
     return event_id, topic.id

@@ -1,0 +1,381 @@
+"""Reads of the current state: key histories for detection, /claims and /sources pages,
+timeline series sampled in SQL, corroboration counts. Every read is bounded by the
+rows it shows (a page of keys or sources, a few hundred samples), never by how many
+claims a topic has."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import column, func, select, values
+
+from storage.base import StoreBase
+from storage.models import Article, Claim, ClaimState, ClaimValueSeen, UTCDateTime
+
+T = TypeVar("T")
+SAMPLES = 300
+CHART_SOURCES = 12
+
+
+@dataclass(frozen=True)
+class Said:
+    """A statement as detection sees it."""
+
+    claim_id: int
+    asserted_at: datetime
+    value: dict[str, Any]
+    article_id: int
+    outlet: str
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """One source on one key: its latest current and background statements, and each
+    distinct value it gave with when it first gave it (oldest first)."""
+
+    source: str
+    current: Said | None
+    background: Said | None
+    values: list[tuple[dict[str, Any], datetime]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StateLine:
+    """One source's standing word on one key, as /claims shows it."""
+
+    key: str
+    key_label: str
+    source: str
+    source_detail: str | None
+    value: dict[str, Any]
+    value_text: str
+    since: datetime
+    previous_value: str | None
+    evidence: str
+    outlet: str
+    url: str
+    repeats: int
+    outlets: tuple[str, ...]
+    statements: int
+    last_heard: datetime
+
+
+@dataclass(frozen=True)
+class KeyLines:
+    key: str
+    key_label: str
+    lines: list[StateLine]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One source across a topic's keys, as /sources shows it."""
+
+    source: str
+    keys: int
+    statements: int
+    outlets: tuple[str, ...]
+    first: datetime
+    last: datetime
+    details: tuple[str, ...]
+    latest: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a longer list; ``page`` counts from 0."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_more(self) -> bool:
+        return (self.page + 1) * self.per_page < self.total
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    source: str
+    at: datetime
+    value: dict[str, Any]
+    value_text: str
+
+
+def _said(claim_id: int | None, at: Any, value: Any, article_id: Any, outlet: Any) -> Said | None:
+    if claim_id is None:
+        return None
+    return Said(claim_id, at, value, article_id, outlet or "")
+
+
+def _line(st: ClaimState, url: str) -> StateLine:
+    current = st.cur_claim_id is not None
+    return StateLine(
+        key=st.key,
+        key_label=st.key_label,
+        source=st.source,
+        source_detail=st.source_detail,
+        value=(st.cur_value if current else st.bg_value) or {},
+        value_text=(st.cur_value_text if current else st.bg_value_text) or "",
+        since=st.since,
+        previous_value=st.previous_value_text,
+        evidence=(st.cur_evidence if current else st.bg_evidence) or "",
+        outlet=st.anchor_outlet,
+        url=url,
+        repeats=st.run_articles - 1,
+        outlets=tuple(st.run_outlets or ()),
+        statements=st.claims,
+        last_heard=st.last_at,
+    )
+
+
+class StateStore(StoreBase):
+    """What the state tables answer."""
+
+    def key_histories(self, topic_id: int, keys: Iterable[str]) -> dict[str, list[SourceState]]:
+        """Each key's sources with their latest statements and distinct values: all that
+        detection needs, read from the state tables only (two indexed queries)."""
+        wanted = sorted(set(keys))
+        out: dict[str, list[SourceState]] = {k: [] for k in wanted}
+        if not wanted:
+            return out
+        with self.session() as s:
+            seen: dict[tuple[str, str], list[tuple[dict[str, Any], datetime]]] = defaultdict(list)
+            for key, source, value, first in s.execute(
+                select(
+                    ClaimValueSeen.key,
+                    ClaimValueSeen.source,
+                    ClaimValueSeen.value,
+                    ClaimValueSeen.first_at,
+                )
+                .where(ClaimValueSeen.topic_id == topic_id, ClaimValueSeen.key.in_(wanted))
+                .order_by(ClaimValueSeen.id)
+            ):
+                seen[(key, source)].append((value, first))
+            for st in s.scalars(
+                select(ClaimState)
+                .where(ClaimState.topic_id == topic_id, ClaimState.key.in_(wanted))
+                .order_by(ClaimState.id)
+            ):
+                out[st.key].append(
+                    SourceState(
+                        source=st.source,
+                        current=_said(
+                            st.cur_claim_id,
+                            st.cur_at,
+                            st.cur_value,
+                            st.cur_article_id,
+                            st.cur_outlet,
+                        ),
+                        background=_said(
+                            st.bg_claim_id, st.bg_at, st.bg_value, st.bg_article_id, st.bg_outlet
+                        ),
+                        values=seen.get((st.key, st.source), []),
+                    )
+                )
+        return out
+
+    def keys(self, topic_id: int) -> list[tuple[str, str]]:
+        """(key, label) pairs of a topic, most recently heard first."""
+        with self.session() as s:
+            rows = s.execute(
+                select(ClaimState.key, func.max(ClaimState.key_label), func.max(ClaimState.last_at))
+                .where(ClaimState.topic_id == topic_id)
+                .group_by(ClaimState.key)
+                .order_by(func.max(ClaimState.last_at).desc(), ClaimState.key)
+            )
+            return [(key, label) for key, label, _ in rows]
+
+    def claim_lines(
+        self,
+        topic_id: int,
+        key: str | None = None,
+        since: datetime | None = None,
+        page: int = 0,
+        per_page: int = 20,
+    ) -> Page[KeyLines]:
+        """A page of keys, most recently changed first, each with its sources' standing
+        values (oldest first); ``since`` keeps values that stood up since then."""
+        where = [ClaimState.topic_id == topic_id]
+        if key is not None:
+            where.append(ClaimState.key == key)
+        if since is not None:
+            where.append(ClaimState.since >= since)
+        latest = func.max(ClaimState.since)
+        with self.session() as s:
+            total = s.scalar(select(func.count(func.distinct(ClaimState.key))).where(*where)) or 0
+            page_keys = list(
+                s.scalars(
+                    select(ClaimState.key)
+                    .where(*where)
+                    .group_by(ClaimState.key)
+                    .order_by(latest.desc(), ClaimState.key)
+                    .offset(page * per_page)
+                    .limit(per_page)
+                )
+            )
+            by_key: dict[str, list[StateLine]] = {k: [] for k in page_keys}
+            if page_keys:
+                rows = s.execute(
+                    select(ClaimState, Article.url)
+                    .join(Article, Article.id == ClaimState.anchor_article_id)
+                    .where(*where, ClaimState.key.in_(page_keys))
+                    .order_by(ClaimState.since, ClaimState.source)
+                )
+                for st, url in rows:
+                    by_key[st.key].append(_line(st, url))
+        items = [
+            KeyLines(k, max(lines, key=lambda ln: ln.last_heard).key_label, lines)
+            for k, lines in by_key.items()
+        ]
+        return Page(items, page, per_page, total)
+
+    def source_rows(self, topic_id: int, page: int = 0, per_page: int = 20) -> Page[SourceRow]:
+        """A page of a topic's sources, most statements first, with their standing values."""
+        statements = func.sum(ClaimState.claims)
+        with self.session() as s:
+            total = (
+                s.scalar(
+                    select(func.count(func.distinct(ClaimState.source))).where(
+                        ClaimState.topic_id == topic_id
+                    )
+                )
+                or 0
+            )
+            heads = s.execute(
+                select(
+                    ClaimState.source,
+                    func.count(),
+                    statements,
+                    func.min(ClaimState.first_at),
+                    func.max(ClaimState.last_at),
+                )
+                .where(ClaimState.topic_id == topic_id)
+                .group_by(ClaimState.source)
+                .order_by(statements.desc(), ClaimState.source)
+                .offset(page * per_page)
+                .limit(per_page)
+            ).all()
+            names = [h[0] for h in heads]
+            states: dict[str, list[ClaimState]] = defaultdict(list)
+            for st in s.scalars(
+                select(ClaimState)
+                .where(ClaimState.topic_id == topic_id, ClaimState.source.in_(names))
+                .order_by(ClaimState.since.desc(), ClaimState.key)
+            ):
+                states[st.source].append(st)
+        items = []
+        for source, keys, n, first, last in heads:
+            mine = states[source]
+            items.append(
+                SourceRow(
+                    source=source,
+                    keys=keys,
+                    statements=int(n or 0),
+                    outlets=tuple(sorted({o for st in mine for o in st.outlets or ()})),
+                    first=first,
+                    last=last,
+                    details=tuple(sorted({d for st in mine for d in st.details or ()})),
+                    latest=tuple((st.key_label, _line(st, "").value_text) for st in mine),
+                )
+            )
+        return Page(items, page, per_page, total)
+
+    def chart_key(self, topic_id: int) -> str | None:
+        """The topic's key with the most statements whose standing values are figures."""
+        with self.session() as s:
+            rows = s.execute(
+                select(ClaimState.key, ClaimState.claims, ClaimState.cur_value, ClaimState.bg_value)
+                .where(ClaimState.topic_id == topic_id)
+                .order_by(ClaimState.key)
+            )
+            counts: dict[str, int] = defaultdict(int)
+            for key, n, cur, bg in rows:
+                if (cur or bg or {}).get("kind") == "figure":
+                    counts[key] += n
+        return max(counts, key=lambda k: counts[k]) if counts else None
+
+    def figure_series(
+        self, topic_id: int, key: str, samples: int = SAMPLES, max_sources: int = CHART_SOURCES
+    ) -> tuple[str, list[SeriesPoint], int]:
+        """(key label, points, statements) of a key's figures for a chart: for each of the
+        busiest sources, the statement standing at ``samples`` evenly spaced times (an
+        index probe each), so a key with a million claims reads a few thousand rows."""
+        with self.session() as s:
+            heads = s.execute(
+                select(
+                    ClaimState.source,
+                    ClaimState.key_label,
+                    ClaimState.claims,
+                    ClaimState.first_at,
+                    ClaimState.last_at,
+                )
+                .where(ClaimState.topic_id == topic_id, ClaimState.key == key)
+                .order_by(ClaimState.claims.desc(), ClaimState.source)
+            ).all()
+            if not heads:
+                return key, [], 0
+            label = heads[0][1]
+            total = sum(h[2] for h in heads)
+            start = min(h[3] for h in heads)
+            end = max(h[4] for h in heads)
+            step = (end - start) / max(1, samples - 1)
+            times = [start + step * i for i in range(samples)] if end > start else [end]
+            grid = (
+                values(column("at", UTCDateTime()), name="samples")
+                .data([(t,) for t in times])
+                .cte("samples")
+            )
+            points: list[SeriesPoint] = []
+            for source in sorted(h[0] for h in heads[:max_sources]):
+                standing = (
+                    select(Claim.id)
+                    .where(
+                        Claim.topic_id == topic_id,
+                        Claim.key == key,
+                        Claim.source == source,
+                        Claim.asserted_at <= grid.c.at,
+                    )
+                    .order_by(Claim.asserted_at.desc(), Claim.id.desc())
+                    .limit(1)
+                    .correlate(grid)
+                    .scalar_subquery()
+                )
+                ids = select(standing).select_from(grid)
+                for at, value, text in s.execute(
+                    select(Claim.asserted_at, Claim.value, Claim.value_text)
+                    .where(Claim.id.in_(ids))
+                    .order_by(Claim.asserted_at, Claim.id)
+                ):
+                    if value.get("kind") == "figure":
+                        points.append(SeriesPoint(source, at, value, text))
+        return label, points, total
+
+    def corroboration(self, topic_id: int, key: str, value_text: str) -> int:
+        """How many articles gave this value on this key, any source (from ``claim_values``)."""
+        with self.session() as s:
+            return int(
+                s.scalar(
+                    select(func.coalesce(func.sum(ClaimValueSeen.articles), 0)).where(
+                        ClaimValueSeen.topic_id == topic_id,
+                        ClaimValueSeen.key == key,
+                        ClaimValueSeen.value_text == value_text,
+                    )
+                )
+                or 0
+            )
+
+
+def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    """A page of a list already in memory (small lists: feeds, topics)."""
+    start = page * per_page
+    return Page(list(items[start : start + per_page]), page, per_page, len(items))
