@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,8 +23,10 @@ from bot.outbox import Dispatcher
 from bot.pipeline import Pipeline
 from bot.values import stored_values_agree
 from bot.workspaces import Workspaces
-from storage.db import make_engine, upgrade
+from storage.db import POOL_SIZE, make_engine, upgrade
 from storage.repository import Repository
+
+STORE_THREADS = POOL_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,12 @@ class App:
         """Start the dispatcher loop and the scheduler's periodic jobs."""
         from bot.scheduler import build_scheduler
 
+        # Blocking work (every store call, extraction, charts) goes through asyncio.to_thread:
+        # a bounded pool no larger than the store's connection pool, so a burst of slow
+        # commands queues for a thread instead of stalling the event loop or the pool.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="claimwatch")
+        )
         self.background.append(asyncio.create_task(self.dispatcher.run_forever()))
         self.scheduler = build_scheduler(self)
         self.scheduler.start()

@@ -136,3 +136,31 @@ def test_help_and_unknown_commands(bot: FakeBot) -> None:
     assert "/claims TOPIC" in bot.exec("/claimwatch help").text
     assert bot.exec("/nonsense").error
     assert bot.exec("claims quake").error
+
+
+def test_claims_and_sources_come_in_pages_with_the_next_page_offered(bot: FakeBot) -> None:
+    assert not bot.exec(f"/claimwatch topic add quake {QUERY}").error
+    units = [f"unit{chr(97 + i)}" for i in range(23)]
+    text = "Quake news. " + " ".join(f"Agency{u} says {i + 1} {u}." for i, u in enumerate(units))
+    bot.ingest(article(1, text))
+    first = bot.exec("/claims quake")
+    assert len(first.fields) == 20 and "Page 1 of 2 (23 keys)" in first.text
+    assert first.more == "/claims quake --page 2"
+    second = bot.exec(first.more)
+    assert len(second.fields) == 3 and second.more is None
+    assert {f.name for f in first.fields}.isdisjoint(f.name for f in second.fields)
+    assert bot.exec("/claims quake --page 3").error
+    sources = bot.exec("/sources quake")
+    assert len(sources.table_rows) == 20 and sources.more == "/sources quake --page 2"
+    assert len(bot.exec("/sources quake --page=2").table_rows) == 3
+    assert "More: /sources quake --page 2" in sources.as_text()
+
+
+def test_status_counts_alerts_by_status_as_they_change(bot: FakeBot) -> None:
+    story(bot)
+    assert "Alerts: 3 pending." in bot.exec("/claimwatch status").text
+    first, *_ = bot.app.repo.alerts()
+    bot.app.repo.mark_alert_sent(first.id, "m1")
+    assert "Alerts: 2 pending, 1 sent." in bot.exec("/claimwatch status").text
+    bot.exec("/claimwatch topic remove quake")
+    assert "Alerts: none yet." in bot.exec("/claimwatch status").text

@@ -151,6 +151,7 @@ def install_commands(tree: app_commands.CommandTree, commands: Commands) -> None
         topic="The topic",
         key="Only this key (proposition)",
         since="Only since a date (2024-10-20) or a span (24h, 7d)",
+        page="Page number (20 keys a page)",
     )
     @app_commands.autocomplete(topic=topic_autocomplete, key=key_autocomplete)
     async def claims(
@@ -158,15 +159,18 @@ def install_commands(tree: app_commands.CommandTree, commands: Commands) -> None
         topic: str,
         key: str | None = None,
         since: str | None = None,
+        page: app_commands.Range[int, 1] = 1,
     ) -> None:
-        await answer(interaction, lambda req: run(commands.claims, req, topic, key, since))
+        await answer(interaction, lambda req: run(commands.claims, req, topic, key, since, page))
 
     @tree.command(name="sources", description="Who has said what on a topic")
     @app_commands.guild_only()
-    @app_commands.describe(topic="The topic")
+    @app_commands.describe(topic="The topic", page="Page number (20 sources a page)")
     @app_commands.autocomplete(topic=topic_autocomplete)
-    async def sources(interaction: discord.Interaction, topic: str) -> None:
-        await answer(interaction, lambda req: run(commands.sources, req, topic))
+    async def sources(
+        interaction: discord.Interaction, topic: str, page: app_commands.Range[int, 1] = 1
+    ) -> None:
+        await answer(interaction, lambda req: run(commands.sources, req, topic, page))
 
     @tree.command(name="timeline", description="Chart of figures by source over time")
     @app_commands.guild_only()

@@ -51,15 +51,21 @@ class Rendered:
     embeds: list[discord.Embed] = field(default_factory=list)
     files: list[discord.File] = field(default_factory=list)
     ephemeral: bool = False
+    view: discord.ui.View | None = None
 
     def send_kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {"embeds": self.embeds, "files": self.files}
         if self.content:
             kw["content"] = self.content
+        if self.view is not None:
+            kw["view"] = self.view
         return kw
 
     def edit_kwargs(self) -> dict[str, Any]:
-        return {"content": self.content, "embeds": self.embeds, "attachments": self.files}
+        kw = {"content": self.content, "embeds": self.embeds, "attachments": self.files}
+        if self.view is not None:
+            kw["view"] = self.view
+        return kw
 
 
 class EmbedBudget:
@@ -112,8 +118,15 @@ def render_reply(reply: Reply) -> Rendered:
                 break
             rows_shown += 1
     hidden = (len(reply.fields) - shown) + (len(reply.table_rows) - rows_shown)
-    if hidden:
-        embed.set_footer(text=f"{hidden} more not shown")
+    footer = [f"{hidden} more not shown"] if hidden else []
+    if reply.more:
+        if MoreButton.fits(reply.more):
+            out.view = discord.ui.View(timeout=None)
+            out.view.add_item(MoreButton(reply.more))
+        else:
+            footer.append(f"More: {reply.more}")
+    if footer:
+        embed.set_footer(text=clip(" · ".join(footer), 2048))
     if reply.attachment:
         out.files.append(
             discord.File(io.BytesIO(reply.attachment.data), filename=reply.attachment.filename)
@@ -275,5 +288,38 @@ class TimelineButton(
         )
 
 
+class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cw:more:(?P<line>.+)"):
+    """'More' under a paged reply: its ``custom_id`` carries the next page's command line,
+    answered ephemerally to whoever clicks (after a restart too)."""
+
+    PREFIX = "cw:more:"
+
+    def __init__(self, line: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More", style=discord.ButtonStyle.secondary, custom_id=self.PREFIX + line
+            )
+        )
+        self.line = line
+
+    @classmethod
+    def fits(cls, line: str) -> bool:
+        return len(cls.PREFIX + line) <= CUSTOM_ID_MAX
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> MoreButton:
+        return cls(match["line"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from adapters.discord.commands import answer
+
+        commands = _client(interaction).app.commands
+        await answer(
+            interaction, lambda req: commands.execute(req, self.line), force_ephemeral=True
+        )
+
+
 def dynamic_items() -> tuple[type[discord.ui.DynamicItem[Any]], ...]:
-    return (SourcesButton, TimelineButton)
+    return (SourcesButton, TimelineButton, MoreButton)

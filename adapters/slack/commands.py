@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import (
+    ACTION_MORE,
     ACTION_SOURCES,
     ACTION_TIMELINE,
     SlackMessage,
@@ -103,6 +104,7 @@ class SlackCommands:
             bolt.command(name)(ack=self._ack_command, lazy=[self._run_command])
         bolt.action(ACTION_SOURCES)(ack=self._ack_action, lazy=[self._sources_button])
         bolt.action(ACTION_TIMELINE)(ack=self._ack_action, lazy=[self._timeline_button])
+        bolt.action(ACTION_MORE)(ack=self._ack_action, lazy=[self._more_button])
 
     # -- requests -----------------------------------------------------------------------
 
@@ -284,6 +286,19 @@ class SlackCommands:
             await self.answer(reply, req, respond, client, thread_ts=ts)
         except Exception:
             log.exception("Slack Timeline button failed")
+            await _safe_respond(respond, SlackMessage(text=":warning: " + INTERNAL_ERROR))
+
+    async def _more_button(
+        self, body: dict[str, Any], respond: Respond, client: AsyncWebClient
+    ) -> None:
+        """'More' under a paged reply: the next page, only to whoever clicked."""
+        try:
+            req, _ = await self._button_request(body, client)
+            line = str(((body.get("actions") or [{}])[0]).get("value") or "")
+            reply = await self.core.commands.execute(req, line)
+            await self.answer(reply, req, respond, client)
+        except Exception:
+            log.exception("Slack More button failed")
             await _safe_respond(respond, SlackMessage(text=":warning: " + INTERNAL_ERROR))
 
 

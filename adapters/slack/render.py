@@ -21,6 +21,7 @@ Block = dict[str, Any]
 
 ACTION_SOURCES = "claimwatch_sources"
 ACTION_TIMELINE = "claimwatch_timeline"
+ACTION_MORE = "claimwatch_more"
 MAX_BLOCKS = 50
 HEADER_MAX = 150
 SECTION_MAX = 3000
@@ -141,10 +142,25 @@ def render_reply(reply: Reply, *, ephemeral: bool | None = None) -> SlackMessage
         blocks.append(section(f"*{mrkdwn(f.name)}*\n{mrkdwn(f.value)}"))
     if reply.table_rows:
         blocks.extend(_code_sections(table_text(reply.table_headers, reply.table_rows)))
-    if len(blocks) > MAX_BLOCKS:
-        hidden = len(blocks) - (MAX_BLOCKS - 1)
-        blocks = blocks[: MAX_BLOCKS - 1]
+    keep = MAX_BLOCKS - (1 if reply.more else 0)
+    if len(blocks) > keep:
+        hidden = len(blocks) - (keep - 1)
+        blocks = blocks[: keep - 1]
         blocks.append({"type": "context", "elements": [md(f"…and {hidden} more not shown.")]})
+    if reply.more:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ACTION_MORE,
+                        "text": plain("More"),
+                        "value": clip(reply.more, 2000),
+                    }
+                ],
+            }
+        )
     text = clip(escape(reply.as_text().replace("**", "")), FALLBACK_MAX)
     return SlackMessage(
         text=text or " ",
