@@ -36,7 +36,8 @@ MARKERS = {
 }
 
 
-LABELS_PER_SOURCE = 12
+LABELS = 36
+"""Labels on one chart, shared among its sources (text is what a chart spends most on)."""
 
 
 def changes(points: list[Point]) -> list[Point]:
@@ -50,12 +51,12 @@ def changes(points: list[Point]) -> list[Point]:
     return out
 
 
-def _labelled(points: list[Point]) -> list[Point]:
-    """At most ``LABELS_PER_SOURCE`` changes to label, spread evenly, always the latest."""
-    if len(points) <= LABELS_PER_SOURCE:
+def _labelled(points: list[Point], budget: int) -> list[Point]:
+    """At most ``budget`` changes to label, spread evenly, always the latest."""
+    if len(points) <= budget:
         return points
-    step = len(points) / (LABELS_PER_SOURCE - 1)
-    picked = {round(i * step) for i in range(LABELS_PER_SOURCE - 1)} | {len(points) - 1}
+    step = len(points) / max(1, budget - 1)
+    picked = {round(i * step) for i in range(budget - 1)} | {len(points) - 1}
     return [points[i] for i in sorted(i for i in picked if i < len(points))]
 
 
@@ -104,7 +105,7 @@ def render_timeline(title: str, points: list[Point]) -> bytes:
                     color=colour,
                     linewidth=3,
                 )
-            for p in _labelled(changed):
+            for p in _labelled(changed, max(2, LABELS // len(by_source))):
                 ax.annotate(
                     _label(p.value),
                     (p.at, p.value.number or 0.0),

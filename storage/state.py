@@ -402,3 +402,17 @@ def rebuild_values(s: Session, topic_id: int, key: str, source: str) -> list[Cla
     for digest, row in rows.items():
         row.articles = len(articles[digest])
     return list(rows.values())
+
+
+def rebuild_all(s: Session, agrees: Agreement) -> int:
+    """Build ``claim_state`` and ``claim_values`` afresh from every claim (both empty
+    before); returns how many (topic, key, source) there were."""
+    groups = s.execute(select(Claim.topic_id, Claim.key, Claim.source).distinct()).all()
+    for topic_id, key, source in groups:
+        state = rebuild_state(s, topic_id, key, source, agrees)
+        if state is not None:
+            s.add(state)
+        s.add_all(rebuild_values(s, topic_id, key, source))
+        s.flush()
+        s.expunge_all()
+    return len(groups)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
-from storage.state import rebuild_state, rebuild_values
+from storage.state import rebuild_all
 
 revision = "0002"
 down_revision = "0001"
@@ -151,8 +151,7 @@ def _fill() -> None:
             "SELECT status, id % 16, count(*) FROM alerts GROUP BY status, id % 16"
         )
     )
-    groups = bind.execute(sa.text("SELECT DISTINCT topic_id, key, source FROM claims")).all()
-    if not groups:
+    if bind.execute(sa.text("SELECT 1 FROM claims LIMIT 1")).first() is None:
         return
     agrees = op.get_context().config.attributes.get("agrees")
     if agrees is None:
@@ -161,13 +160,7 @@ def _fill() -> None:
             "run `claimwatch db upgrade`"
         )
     with Session(bind=bind) as s:
-        for topic_id, key, source in groups:
-            state = rebuild_state(s, topic_id, key, source, agrees)
-            if state is not None:
-                s.add(state)
-            s.add_all(rebuild_values(s, topic_id, key, source))
-            s.flush()
-            s.expunge_all()
+        rebuild_all(s, agrees)
 
 
 def upgrade() -> None:
