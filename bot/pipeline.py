@@ -24,7 +24,7 @@ from bot.claims.model import (
 )
 from bot.detect import Decision, KeyHistory, SourceHistory, Statement, classify
 from bot.topics import QueryError, haystack, parse_query
-from bot.values import stored_values_agree
+from bot.values import restating_window, stored_values_agree
 from storage.models import Article, Topic
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
 from storage.summaries import Said
@@ -256,11 +256,15 @@ class Pipeline:
                 events.append(d.outcome(article, event_id, queued))
         return events, abstentions
 
-    def _histories(self, topic_id: int, keys: set[str]) -> dict[str, KeyHistory]:
+    def _histories(self, topic_id: int, claims: list[ExtractedClaim]) -> dict[str, KeyHistory]:
         """The history of each key the article touches, from the state tables: each
-        source's latest current and background statements and the values it gave."""
+        source's latest current and background statements, and the earlier values of the
+        article's own sources that could restate what they say now."""
+        near = {(c.key, c.source): restating_window(c.value) for c in claims}
         out: dict[str, KeyHistory] = {}
-        for key, sources in self.repo.key_histories(topic_id, keys).items():
+        for key, sources in self.repo.key_histories(
+            topic_id, {c.key for c in claims}, near
+        ).items():
             history = out[key] = KeyHistory()
             for src in sources:
                 history.sources[src.source] = SourceHistory(
@@ -282,7 +286,7 @@ class Pipeline:
                 for c in self.repo.claims_of_revision(topic.id, article.id, article.revision - 1)
             }
         fallback_time = article.published_at or article.fetched_at or datetime.now(UTC)
-        histories = self._histories(topic.id, {c.key for c in claims})
+        histories = self._histories(topic.id, claims)
         out: list[_Decided] = []
         for claim in claims:
             value_text = claim.value.display()

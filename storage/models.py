@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -382,12 +383,14 @@ class ClaimState(Base):
 
 
 class ClaimValueSeen(Base):
-    """Each distinct value a source gave on a key: when first and last, how often, where."""
+    """Each distinct value a source gave on a key: when first and last, how often, where.
+    ``kind`` and ``number`` (a figure's) let detection read only the values near a new one."""
 
     __tablename__ = "claim_values"
     __table_args__ = (
         UniqueConstraint("topic_id", "key", "source", "value_hash"),
         Index("ix_claim_values_topic_key_text", "topic_id", "key", "value_text"),
+        Index("ix_claim_values_near", "topic_id", "key", "source", "kind", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -396,6 +399,8 @@ class ClaimValueSeen(Base):
     source: Mapped[str] = mapped_column(String(300))
     value_hash: Mapped[str] = mapped_column(String(64))
     value: Mapped[dict[str, Any]] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(16))
+    number: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str] = mapped_column(String(300))
     first_at: Mapped[datetime] = mapped_column()
     last_at: Mapped[datetime] = mapped_column()

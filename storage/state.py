@@ -65,6 +65,11 @@ class StateClaim:
         return (self.asserted_at, self.id)
 
 
+def _number(value: Mapping[str, Any]) -> float | None:
+    number = value.get("number")
+    return float(number) if isinstance(number, int | float) else None
+
+
 def aware(at: datetime) -> datetime:
     """Stored times are UTC; a naive one is read as UTC."""
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
@@ -255,6 +260,8 @@ def _advance_value(
                 source=c.source,
                 value_hash=digest,
                 value=c.value,
+                kind=str(c.value.get("kind", "")),
+                number=_number(c.value),
                 value_text=c.value_text,
                 first_at=c.asserted_at,
                 last_at=c.asserted_at,
@@ -391,6 +398,8 @@ def rebuild_values(s: Session, topic_id: int, key: str, source: str) -> list[Cla
                 source=source,
                 value_hash=digest,
                 value=value,
+                kind=str(value.get("kind", "")),
+                number=_number(value),
                 value_text=text,
                 first_at=at,
                 last_at=at,

@@ -6,12 +6,12 @@ claims a topic has."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import column, func, select, values
+from sqlalchemy import and_, column, false, func, or_, select, values
 
 from storage.base import StoreBase
 from storage.models import Article, Claim, ClaimState, ClaimValueSeen, UTCDateTime
@@ -141,26 +141,48 @@ def _line(st: ClaimState, url: str) -> StateLine:
 class StateStore(StoreBase):
     """What the state tables answer."""
 
-    def key_histories(self, topic_id: int, keys: Iterable[str]) -> dict[str, list[SourceState]]:
-        """Each key's sources with their latest statements and distinct values: all that
-        detection needs, read from the state tables only (two indexed queries)."""
+    def key_histories(
+        self,
+        topic_id: int,
+        keys: Iterable[str],
+        near: Mapping[tuple[str, str], tuple[float, float] | None] | None = None,
+    ) -> dict[str, list[SourceState]]:
+        """Each key's sources with their latest current and background statements (from
+        ``claim_state``) and, for the (key, source) pairs in ``near``, the distinct values
+        that source gave: every value that is not a figure, and the figures whose number
+        lies in the pair's window (None: no figures). Two indexed queries, bounded by
+        the sources of the keys and the values near the new ones, not by history."""
         wanted = sorted(set(keys))
         out: dict[str, list[SourceState]] = {k: [] for k in wanted}
         if not wanted:
             return out
+        seen: dict[tuple[str, str], list[tuple[dict[str, Any], datetime]]] = defaultdict(list)
         with self.session() as s:
-            seen: dict[tuple[str, str], list[tuple[dict[str, Any], datetime]]] = defaultdict(list)
-            for key, source, value, first in s.execute(
-                select(
-                    ClaimValueSeen.key,
-                    ClaimValueSeen.source,
-                    ClaimValueSeen.value,
-                    ClaimValueSeen.first_at,
+            pairs = [
+                and_(
+                    ClaimValueSeen.key == key,
+                    ClaimValueSeen.source == source,
+                    or_(
+                        ClaimValueSeen.kind != "figure",
+                        false()
+                        if window is None
+                        else ClaimValueSeen.number.between(window[0], window[1]),
+                    ),
                 )
-                .where(ClaimValueSeen.topic_id == topic_id, ClaimValueSeen.key.in_(wanted))
-                .order_by(ClaimValueSeen.id)
-            ):
-                seen[(key, source)].append((value, first))
+                for (key, source), window in (near or {}).items()
+            ]
+            if pairs:
+                for key, source, value, first in s.execute(
+                    select(
+                        ClaimValueSeen.key,
+                        ClaimValueSeen.source,
+                        ClaimValueSeen.value,
+                        ClaimValueSeen.first_at,
+                    )
+                    .where(ClaimValueSeen.topic_id == topic_id, or_(*pairs))
+                    .order_by(ClaimValueSeen.id)
+                ):
+                    seen[(key, source)].append((value, first))
             for st in s.scalars(
                 select(ClaimState)
                 .where(ClaimState.topic_id == topic_id, ClaimState.key.in_(wanted))

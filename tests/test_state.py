@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.claims.model import ClaimValue, Qualifier
 from bot.detect import KeyHistory, Statement
-from bot.values import stored_values_agree
+from bot.values import restating_window, stored_values_agree
 from storage.models import ClaimState
 from storage.repository import ArticleIn, ClaimIn, Repository
 from tests.conftest import T0
@@ -23,6 +23,7 @@ SOURCES = ("Ukraine · military intelligence", "Russia · Kremlin")
 VALUES = [
     ClaimValue.figure(3000, unit="troops"),
     ClaimValue.figure(3000.0, unit="troops"),
+    ClaimValue.figure(3150, Qualifier.ABOUT, unit="troops"),
     ClaimValue.figure(8000, unit="troops"),
     ClaimValue.figure(8000, Qualifier.AT_LEAST, unit="troops"),
     ClaimValue.figure(10000, Qualifier.ABOUT, unit="troops"),
@@ -172,7 +173,8 @@ def assert_state_matches_claims(repo: Repository, topic_id: int) -> None:
         for src, rows in by_source.items()
         for r in sorted(rows, key=lambda r: r.id)
     )
-    [sources] = repo.key_histories(topic_id, [KEY]).values()
+    everywhere = {(KEY, src): (-1e18, 1e18) for src in by_source}
+    [sources] = repo.key_histories(topic_id, [KEY], everywhere).values()
     for src in sources:
         want = everything.sources[src.source]
         assert (src.current is None) == (want.latest is None)
@@ -188,6 +190,13 @@ def assert_state_matches_claims(repo: Repository, topic_id: int) -> None:
             (v.display(), at) for v, at in want.values
         )
     assert {s.source for s in sources} == set(everything.sources)
+    # a new value's window brings back every earlier value of its source that restates it
+    for new in VALUES:
+        near = {(KEY, src): restating_window(new) for src in by_source}
+        [nearby] = repo.key_histories(topic_id, [KEY], near).values()
+        for src in nearby:
+            got = {ClaimValue.from_json(v) for v, _ in src.values}
+            assert {v for v, _ in everything.sources[src.source].values if new.restates(v)} <= got
 
 
 @settings(

@@ -108,6 +108,8 @@ def _tables() -> None:
         sa.Column("source", sa.String(length=300), nullable=False),
         sa.Column("value_hash", sa.String(length=64), nullable=False),
         sa.Column("value", sa.JSON(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("number", sa.Float(), nullable=True),
         sa.Column("value_text", sa.String(length=300), nullable=False),
         sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
@@ -126,6 +128,9 @@ def _tables() -> None:
     )
     op.create_index(
         "ix_claim_values_topic_key_text", "claim_values", ["topic_id", "key", "value_text"]
+    )
+    op.create_index(
+        "ix_claim_values_near", "claim_values", ["topic_id", "key", "source", "kind", "number"]
     )
     op.create_table(
         "alert_counts",
@@ -184,6 +189,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_claims_topic_key_source_at")
         batch_op.create_index("ix_claims_topic_key_source", ["topic_id", "key", "source"])
     op.drop_table("alert_counts")
+    op.drop_index("ix_claim_values_near", table_name="claim_values")
     op.drop_index("ix_claim_values_topic_key_text", table_name="claim_values")
     op.drop_table("claim_values")
     op.drop_table("claim_state")
