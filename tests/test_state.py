@@ -23,12 +23,12 @@ SOURCES = ("Ukraine · military intelligence", "Russia · Kremlin")
 VALUES = [
     ClaimValue.figure(3000, unit="troops"),
     ClaimValue.figure(3000.0, unit="troops"),
-    ClaimValue.figure(3150, Qualifier.ABOUT, unit="troops"),
     ClaimValue.figure(8000, unit="troops"),
     ClaimValue.figure(8000, Qualifier.AT_LEAST, unit="troops"),
     ClaimValue.figure(10000, Qualifier.ABOUT, unit="troops"),
     ClaimValue.figure(7000, Qualifier.RANGE, unit="troops", number_high=12000),
     ClaimValue.figure(12000, Qualifier.UP_TO, unit="troops"),
+    ClaimValue.figure(3150, Qualifier.ABOUT, unit="troops"),
 ]
 
 
