@@ -122,7 +122,7 @@ def render_timeline(title: str, points: list[Point]) -> bytes:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
         fig.autofmt_xdate()
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.09, right=0.97, top=0.92, bottom=0.16)
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         return buf.getvalue()

@@ -17,8 +17,8 @@ from storage.base import StoreBase
 from storage.models import Article, Claim, ClaimState, ClaimValueSeen, UTCDateTime
 
 T = TypeVar("T")
-SAMPLES = 300
-CHART_SOURCES = 12
+SAMPLES = 150
+CHART_SOURCES = 8
 
 
 @dataclass(frozen=True)
