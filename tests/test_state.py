@@ -16,6 +16,7 @@ from bot.detect import KeyHistory, Statement
 from bot.values import restating_window, stored_values_agree
 from storage.models import ClaimState
 from storage.repository import ArticleIn, ClaimIn, Repository
+from storage.summaries import StateLine
 from tests.conftest import T0
 
 KEY = "troops:count"
@@ -215,11 +216,20 @@ def test_state_equals_a_recomputation_from_the_claims(
     assert_state_matches_claims(repo, topic.id)
 
 
-def test_a_value_first_heard_as_background_dates_from_then(repo: Repository) -> None:
+def only_line(repo: Repository, history: list[Said]) -> StateLine:
+    """Record one source's history on a new topic; its one /claims line, once the state
+    has been checked against the claims."""
     topic = repo.add_topic("fake", "ws1", "t", "t", "troops")
-    record(
+    record(repo, topic.id, history)
+    assert_state_matches_claims(repo, topic.id)
+    [keyed] = repo.claim_lines(topic.id).items
+    [line] = keyed.lines
+    return line
+
+
+def test_a_value_first_heard_as_background_dates_from_then(repo: Repository) -> None:
+    line = only_line(
         repo,
-        topic.id,
         [
             Said(1, 0, 0, 0, False, None),
             Said(2, 0, 2, 3, True, None),
@@ -227,36 +237,28 @@ def test_a_value_first_heard_as_background_dates_from_then(repo: Repository) -> 
             Said(4, 0, 2, 6, False, None),
         ],
     )
-    [keyed] = repo.claim_lines(topic.id).items
-    [line] = keyed.lines
     assert line.value_text == "8,000 troops" and line.previous_value == "3,000 troops"
     assert line.since == T0 + timedelta(days=3)
     assert line.repeats == 2 and line.outlets == ("Outlet 2", "Outlet 3", "Outlet 4")
     assert line.url == "https://o2.example/a"
-    assert_state_matches_claims(repo, topic.id)
 
 
 def test_an_old_value_quoted_later_does_not_replace_the_latest(repo: Repository) -> None:
-    topic = repo.add_topic("fake", "ws1", "t", "t", "troops")
-    record(
+    line = only_line(
         repo,
-        topic.id,
         [
             Said(1, 0, 0, 0, False, None),
             Said(2, 0, 2, 2, False, None),
             Said(3, 0, 0, 4, True, None),
         ],
     )
-    [line] = repo.claim_lines(topic.id).items[0].lines
     assert line.value_text == "8,000 troops" and line.previous_value == "3,000 troops"
     assert line.since == T0 + timedelta(days=2) and line.repeats == 0
 
 
 def test_a_disagreeing_statement_dated_inside_a_run_cuts_it(repo: Repository) -> None:
-    topic = repo.add_topic("fake", "ws1", "t", "t", "troops")
-    record(
+    line = only_line(
         repo,
-        topic.id,
         [
             Said(1, 0, 2, 1, False, None),
             Said(2, 0, 2, 5, False, None),
@@ -264,7 +266,5 @@ def test_a_disagreeing_statement_dated_inside_a_run_cuts_it(repo: Repository) ->
             Said(4, 0, 0, 6, False, None),  # 3,000 dated between the repeats of 8,000
         ],
     )
-    [line] = repo.claim_lines(topic.id).items[0].lines
     assert line.value_text == "8,000 troops" and line.previous_value == "3,000 troops"
     assert line.since == T0 + timedelta(days=8) and line.repeats == 0
-    assert_state_matches_claims(repo, topic.id)
