@@ -128,9 +128,11 @@ def _fresh(c: StateClaim) -> ClaimState:
     return st
 
 
-def _walk_back(s: Session, st: ClaimState, upto: int, agrees: Agreement) -> None:
+def _walk_back(s: Session, st: ClaimState, agrees: Agreement, pending: Sequence[int] = ()) -> None:
     """Recompute the run from the newest statement back to the first current one that
-    disagrees with the value shown (claims with id ≤ ``upto`` only)."""
+    disagrees with the value shown; ``pending`` are claims of this transaction not folded
+    in yet. (Not "ids up to this one": a concurrent writer's claim may have a higher id
+    and be committed, and folded into the state, first.)"""
     shown, shown_text = _shown(st)
     assert shown is not None
     stmt = (
@@ -147,7 +149,7 @@ def _walk_back(s: Session, st: ClaimState, upto: int, agrees: Agreement) -> None
             Claim.topic_id == st.topic_id,
             Claim.key == st.key,
             Claim.source == st.source,
-            Claim.id <= upto,
+            Claim.id.not_in(pending),
         )
         .order_by(Claim.asserted_at.desc(), Claim.id.desc())
     )
@@ -190,6 +192,7 @@ def _advance(
     c: StateClaim,
     same_article: Sequence[StateClaim],
     agrees: Agreement,
+    pending: Sequence[int],
 ) -> None:
     """Fold one more claim (the newest id of its source on its key) into the state."""
     st.claims += 1
@@ -206,14 +209,14 @@ def _advance(
     shown, _ = _shown(st)
     assert shown is not None
     if before is None or value_hash(before) != value_hash(shown) or not agrees(shown, shown):
-        _walk_back(s, st, c.id, agrees)
+        _walk_back(s, st, agrees, pending)
         return
     agreeing = agrees(c.value, shown)
     if not _in_run(st, c, shown, agrees):
         return
     if not agreeing:
         # A current statement inside the run that disagrees: the run now starts after it.
-        _walk_back(s, st, c.id, agrees)
+        _walk_back(s, st, agrees, pending)
         return
     if c.pos < (st.since, st.anchor_id):
         st.since, st.anchor_id = c.asserted_at, c.id
@@ -285,12 +288,17 @@ def apply_claims(s: Session, claims: Sequence[StateClaim], dialect: str, agrees:
     if not claims:
         return
     earlier: dict[tuple[int, int], list[StateClaim]] = {}
-    for c in claims:
+    ids = [c.id for c in claims]
+    for n, c in enumerate(claims):
+        pending = ids[n + 1 :]
+        later = {c.id, *pending}
         pair = (c.article_id, c.topic_id)
         if pair not in earlier:
             earlier[pair] = article_claims(s, *pair)
         same_article = [
-            o for o in earlier[pair] if o.id < c.id and o.key == c.key and o.source == c.source
+            o
+            for o in earlier[pair]
+            if o.id not in later and o.key == c.key and o.source == c.source
         ]
         where = (
             ClaimState.topic_id == c.topic_id,
@@ -301,7 +309,7 @@ def apply_claims(s: Session, claims: Sequence[StateClaim], dialect: str, agrees:
         if st is None:
             st = _insert_or_lock(s, _fresh(c), dialect, *where)
         if st is not None:
-            _advance(s, st, c, same_article, agrees)
+            _advance(s, st, c, same_article, agrees, pending)
         _advance_value(s, c, same_article, dialect)
     s.flush()
 
@@ -349,13 +357,8 @@ def rebuild_state(
     """The state of one (topic, key, source) computed afresh from its claims (for the
     data migration and repairs); None when it has no claims. Not added to the session."""
     group = (Claim.topic_id == topic_id, Claim.key == key, Claim.source == source)
-    n, first, last, top = s.execute(
-        select(
-            func.count(),
-            func.min(Claim.asserted_at),
-            func.max(Claim.asserted_at),
-            func.max(Claim.id),
-        ).where(*group)
+    n, first, last = s.execute(
+        select(func.count(), func.min(Claim.asserted_at), func.max(Claim.asserted_at)).where(*group)
     ).one()
     if not n:
         return None
@@ -376,7 +379,7 @@ def rebuild_state(
     st.source_detail = detailed.source_detail if detailed else None
     st.detail_at = detailed.asserted_at if detailed else None
     st.detail_id = detailed.id if detailed else None
-    _walk_back(s, st, top, agrees)
+    _walk_back(s, st, agrees)
     return st
 
 
