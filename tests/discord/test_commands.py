@@ -275,3 +275,22 @@ async def test_slow_handler_defers_then_edits(discord_bot, fake: FakeDiscord, mo
     res = await fake.command("claimwatch topic list")
     # topic_list's "no topics" reply is ephemeral: a public deferral is replaced privately
     assert res.deferred and res.ephemeral and "No topics yet" in res.content
+
+
+async def test_claims_pages_and_the_more_button(discord_bot, fake: FakeDiscord, app: App):
+    await quake_topic(fake)
+    units = [f"unit{chr(97 + i)}" for i in range(23)]
+    await ingest(app, 1, "Earthquake. " + " ".join(f"Agency{u} says 7 {u}." for u in units))
+
+    first = await fake.command("claims", topic="quake")
+    assert len(first.embeds[0]["fields"]) == 20
+    [row] = first.data["components"]
+    [button] = row["components"]
+    assert button["label"] == "More" and button["custom_id"] == "cw:more:/claims quake --page 2"
+
+    second = await fake.command("claims", topic="quake", page=2)
+    assert len(second.embeds[0]["fields"]) == 3 and not second.data.get("components")
+
+    message = fake._message(CHANNEL_ID, first.data)
+    clicked = await fake.click(message, button["custom_id"])
+    assert clicked.ephemeral and len(clicked.embeds[0]["fields"]) == 3
