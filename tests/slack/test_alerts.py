@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from adapters.slack import build_slack
-from adapters.slack.render import ACTION_SOURCES, ACTION_TIMELINE
+from adapters.slack.render import ACTION_MORE, ACTION_SOURCES, ACTION_TIMELINE
 from bot.app import build_app
 from tests.conftest import PatternExtractor, article
 from tests.slack.conftest import BOT_TOKEN, CHANNEL, TEAM, SlackHarness, track_quake
@@ -231,3 +231,18 @@ async def test_buttons_answer_sources_and_post_the_timeline_in_thread(
 async def test_a_button_for_a_removed_topic_explains(slack: SlackHarness) -> None:
     a = await slack.click(ACTION_SOURCES, '{"t":"gone"}')
     assert a.ephemeral and "There is no topic 'gone'" in a.text
+
+
+async def test_a_paged_reply_has_a_more_button_that_answers_the_next_page(
+    slack: SlackHarness,
+) -> None:
+    await track_quake(slack)
+    units = [f"unit{chr(97 + i)}" for i in range(23)]
+    await slack.core.pipeline.ingest(
+        article(1, "Many dead. " + " ".join(f"Agency{u} says 7 {u}." for u in units))
+    )
+    first = await slack.command("/claims", "quake")
+    [more] = first.reply["blocks"][-1]["elements"]
+    assert more["action_id"] == ACTION_MORE and more["value"] == "/claims quake --page 2"
+    second = await slack.click(more["action_id"], more["value"])
+    assert second.ephemeral and "Page 2 of 2" in second.text and "unitw" in second.text
