@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ingest", type=int, default=500)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    # a terminated run still drops its PostgreSQL database (the ``finally`` in ``store``)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = [int(s) for s in args.sizes.split(",") if s]
     results: dict[str, dict[str, dict[str, Any]]] = {}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:

@@ -4,7 +4,8 @@ One busy topic (the Calder floods of ``bench/claims.py``, whose keys and sources
 come from running the real extractor over its synthetic articles, so that the
 articles the benchmark ingests afterwards land on keys with long histories) and
 four quiet ones, one subscription each. Per article about 7 claims over skewed
-keys and sources, figures that rise now and then (a ``changed``), 10 % of them
+keys and sources, figures that move now and then (a ``changed``, a bounded random
+walk, sometimes with another qualifier), 10 % of repeats
 background quotes dated back; an event per claim and a sent alert per alerting
 event; 3 % of articles revised once. Rows go in with explicit ids, by
 ``executemany`` on SQLite and ``COPY`` on PostgreSQL; then the state tables are
@@ -58,6 +59,7 @@ CHANGE_P = 0.05
 BACKGROUND_P = 0.10
 REVISED_P = 0.03
 CHUNK = 20_000
+QUALIFIERS = [Qualifier.EXACT, Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.ABOUT]
 WORDS = [
     "officials",
     "said",
@@ -198,16 +200,21 @@ def seed(url: str, size: int, seed_value: int = 7) -> dict[str, Any]:
         )
         counts = _write_history(w, rng, size, vocab)
     _fix_sequences(engine)
+    written = time.perf_counter()
     _build_state(engine)
     engine.dispose()
-    return {**counts, "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        **counts,
+        "rows_s": round(written - started, 1),
+        "state_s": round(time.perf_counter() - written, 1),
+    }
 
 
 def _write_history(
     w: Writer, rng: random.Random, size: int, vocab: dict[int, list[tuple[str, str, str]]]
 ) -> dict[str, int]:
     weights = {t: skewed(len(v)) for t, v in vocab.items()}
-    figures: dict[tuple[int, int], float] = {}
+    figures: dict[tuple[int, int], tuple[float, Qualifier]] = {}
     heard: set[tuple[int, str]] = set()
     claim_id = event_id = alert_id = revision_id = 0
     totals = {"articles": 0, "claims": 0, "events": 0, "alerts": 0, "revisions": 0}
@@ -259,17 +266,16 @@ def _write_history(
                 first_of_key = (topic, key) not in heard
                 kind = "new_claim" if first_of_key else "repeat"
                 if slot not in figures:
-                    figures[slot] = float(rng.randint(10, 500))
+                    figures[slot] = (float(rng.randint(10, 500)), Qualifier.EXACT)
                     kind = "new_claim" if first_of_key else "new_source"
                 elif rng.random() < CHANGE_P:
-                    figures[slot] = round(figures[slot] * rng.uniform(1.05, 1.6))
+                    number, _ = figures[slot]
+                    number = min(1e6, max(10.0, round(number * rng.uniform(0.8, 1.25))))
+                    figures[slot] = (number, rng.choice(QUALIFIERS))
                     kind = "changed"
                 heard.add((topic, key))
                 background = kind == "repeat" and rng.random() < BACKGROUND_P
-                value = ClaimValue.figure(
-                    figures[slot],
-                    rng.choice([Qualifier.EXACT, Qualifier.EXACT, Qualifier.AT_LEAST]),
-                )
+                value = ClaimValue.figure(*figures[slot])
                 claim_id += 1
                 claims.append(
                     {
