@@ -6,7 +6,7 @@ claims a topic has."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -405,9 +405,3 @@ class StateStore(StoreBase):
                 )
                 or 0
             )
-
-
-def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
-    """A page of a list already in memory (small lists: feeds, topics)."""
-    start = page * per_page
-    return Page(list(items[start : start + per_page]), page, per_page, len(items))
