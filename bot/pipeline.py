@@ -21,8 +21,17 @@ from bot.claims.model import (
     ExtractedClaim,
     ExtractionContext,
     Extractor,
+    KnownKey,
+    KnownParty,
 )
-from bot.detect import Decision, KeyHistory, SourceHistory, Statement, classify
+from bot.detect import (
+    Decision,
+    KeyHistory,
+    SourceHistory,
+    Statement,
+    classify,
+    one_per_statement,
+)
 from bot.topics import QueryError, haystack, parse_query
 from bot.values import restating_window, stored_values_agree
 from storage.models import Article, Topic
@@ -129,21 +138,6 @@ def _statement(source: str, said: Said | None, *, background: bool) -> Statement
     )
 
 
-def best_per_key_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
-    """At most one claim per (key, source): the most precise, then the first."""
-    best: dict[tuple[str, str], ExtractedClaim] = {}
-    for c in claims:
-        k = (c.key, c.source)
-        cur = best.get(k)
-        if (
-            cur is None
-            or (not c.background and cur.background)
-            or (c.background == cur.background and c.precision > cur.precision)
-        ):
-            best[k] = c
-    return sorted(best.values(), key=lambda c: c.start)
-
-
 class Pipeline:
     """Everything between a stored article and the outbox."""
 
@@ -226,10 +220,13 @@ class Pipeline:
                 folded = haystack(f"{article.title}\n{article.text}")
             if not query.matches_haystack(folded):
                 continue
+            parties, keys = self.repo.topic_vocabulary(topic.id)
             context = ExtractionContext(
                 topic_name=topic.name,
                 topic_terms=tuple(query.terms),
                 aliases=self._cached_aliases(topic),
+                known_parties=tuple(KnownParty(name, tuple(sp)) for name, sp in parties),
+                known_keys=tuple(KnownKey(k, label) for k, label in keys),
             )
             result = self.extractor.extract(
                 ArticleText(
@@ -244,7 +241,7 @@ class Pipeline:
             for a in result.abstentions:
                 log.debug("abstained on %r in %s: %s", a.sentence[:80], article.url, a.reason)
                 abstentions.append((a.sentence, a.reason))
-            decided.extend(self._decide(topic, article, best_per_key_source(result.claims)))
+            decided.extend(self._decide(topic, article, one_per_statement(result.claims)))
         stored = self.repo.record_claims(
             [(d.claim_in, d.event_in) for d in decided],
             processed=(article.id, article.revision),
@@ -258,13 +255,14 @@ class Pipeline:
 
     def _histories(self, topic_id: int, claims: list[ExtractedClaim]) -> dict[str, KeyHistory]:
         """The history of each key the article touches, from the state tables: each
-        source's latest current and background statements, and the earlier values of the
-        article's own sources that could restate what they say now."""
-        near = {(c.key, c.source): restating_window(c.value) for c in claims}
+        source's latest current and background statements, and the earlier values (of
+        any source on the key) that the article's claims could restate."""
+        by_key: dict[str, list[ClaimValue]] = {}
+        for c in claims:
+            by_key.setdefault(c.key, []).append(c.value)
+        near = {key: restating_window(values) for key, values in by_key.items()}
         out: dict[str, KeyHistory] = {}
-        for key, sources in self.repo.key_histories(
-            topic_id, {c.key for c in claims}, near
-        ).items():
+        for key, sources in self.repo.key_histories(topic_id, near).items():
             history = out[key] = KeyHistory()
             for src in sources:
                 history.sources[src.source] = SourceHistory(

@@ -3,7 +3,7 @@ and as the range of numbers detection must read back."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.claims.model import ClaimValue
@@ -15,15 +15,23 @@ def stored_values_agree(value: Mapping[str, Any], shown: Mapping[str, Any]) -> b
 
 
 RESTATE_SPAN = 2.0
-"""How far apart two figures that restate each other can be, at most: far wider than
-``ClaimValue.restates`` allows (10 % for "about", 1 % otherwise)."""
+"""How far apart a figure and a rounded form of it can be, at most: far wider than the
+claim engine's tolerance for rounding."""
 
 
-def restating_window(value: ClaimValue) -> tuple[float, float] | None:
-    """The numbers that every figure restating ``value`` lies between (a generous
-    superset), so detection reads only those of a source's earlier values; None for a
-    stance or status (no figure restates it)."""
-    if value.kind != "figure" or value.number is None:
-        return None
-    low, high = sorted((value.number / RESTATE_SPAN, value.number * RESTATE_SPAN))
-    return low - 1.0, high + 1.0
+def restating_window(values: Iterable[ClaimValue]) -> tuple[float, float] | None:
+    """The numbers between which lies every earlier figure that one of ``values`` may
+    restate (a generous superset: each figure's own interval, since a bound holds every
+    figure inside it, widened by ``RESTATE_SPAN`` for rounding), so detection reads back
+    only those; None when none of ``values`` is a figure (nothing but stances and
+    statuses can match then, and those are always read)."""
+    lows: list[float] = []
+    highs: list[float] = []
+    for value in values:
+        if value.kind != "figure" or value.number is None:
+            continue
+        low, high = value.interval
+        near_low, near_high = sorted((value.number / RESTATE_SPAN, value.number * RESTATE_SPAN))
+        lows.append(min(low, near_low) - 1.0)
+        highs.append(max(high, near_high) + 1.0)
+    return (min(lows), max(highs)) if lows else None

@@ -338,7 +338,8 @@ class ClaimState(Base):
     current statement that disagrees): ``since`` is when the value first stood,
     ``previous_value_text`` what it replaced, ``run_articles`` and
     ``run_outlets`` who repeated it. ``claims``, ``first_at``, ``last_at``,
-    ``outlets`` and ``details`` cover every statement of the source on the key.
+    ``outlets`` and ``details`` cover every statement of the source on the key, and
+    ``last_claim_id`` is the newest of them (what was heard most recently).
     """
 
     __tablename__ = "claim_state"
@@ -350,6 +351,7 @@ class ClaimState(Base):
     key_label: Mapped[str] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(300))
     claims: Mapped[int] = mapped_column(Integer, default=0)
+    last_claim_id: Mapped[int] = mapped_column(Integer)
     first_at: Mapped[datetime] = mapped_column()
     last_at: Mapped[datetime] = mapped_column()
     outlets: Mapped[list[Any]] = mapped_column(default=list)
@@ -390,7 +392,7 @@ class ClaimValueSeen(Base):
     __table_args__ = (
         UniqueConstraint("topic_id", "key", "source", "value_hash"),
         Index("ix_claim_values_topic_key_text", "topic_id", "key", "value_text"),
-        Index("ix_claim_values_near", "topic_id", "key", "source", "kind", "number"),
+        Index("ix_claim_values_near", "topic_id", "key", "kind", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -110,6 +110,7 @@ def _fresh(c: StateClaim) -> ClaimState:
         key_label=c.key_label,
         source=c.source,
         claims=1,
+        last_claim_id=c.id,
         first_at=c.asserted_at,
         last_at=c.asserted_at,
         outlets=_add_sorted([], c.outlet),
@@ -196,6 +197,7 @@ def _advance(
 ) -> None:
     """Fold one more claim (the newest id of its source on its key) into the state."""
     st.claims += 1
+    st.last_claim_id = max(st.last_claim_id, c.id)
     st.first_at = min(st.first_at, c.asserted_at)
     st.last_at = max(st.last_at, c.asserted_at)
     st.outlets = _add_sorted(st.outlets, c.outlet)
@@ -357,8 +359,13 @@ def rebuild_state(
     """The state of one (topic, key, source) computed afresh from its claims (for the
     data migration and repairs); None when it has no claims. Not added to the session."""
     group = (Claim.topic_id == topic_id, Claim.key == key, Claim.source == source)
-    n, first, last = s.execute(
-        select(func.count(), func.min(Claim.asserted_at), func.max(Claim.asserted_at)).where(*group)
+    n, first, last, newest = s.execute(
+        select(
+            func.count(),
+            func.min(Claim.asserted_at),
+            func.max(Claim.asserted_at),
+            func.max(Claim.id),
+        ).where(*group)
     ).one()
     if not n:
         return None
@@ -371,7 +378,7 @@ def rebuild_state(
     for c in (latest_bg, latest_cur):
         if c is not None:
             _set_latest(st, c)
-    st.claims, st.first_at, st.last_at = n, first, last
+    st.claims, st.last_claim_id, st.first_at, st.last_at = n, newest, first, last
     st.outlets = sorted(o for o in s.scalars(select(Claim.outlet).where(*group).distinct()) if o)
     st.details = sorted(
         d for d in s.scalars(select(Claim.source_detail).where(*group).distinct()) if d

@@ -5,13 +5,14 @@ claims a topic has."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, column, false, func, or_, select, values
+from sqlalchemy import ColumnElement, and_, column, false, func, or_, select, values
 
 from storage.base import StoreBase
 from storage.models import Article, Claim, ClaimState, ClaimValueSeen, UTCDateTime
@@ -111,6 +112,15 @@ class SeriesPoint:
     value_text: str
 
 
+def _within(window: tuple[float, float] | None) -> ColumnElement[bool]:
+    if window is None:
+        return false()
+    low, high = window
+    if math.isinf(high):
+        return ClaimValueSeen.number >= low
+    return ClaimValueSeen.number.between(low, high)
+
+
 def _said(claim_id: int | None, at: Any, value: Any, article_id: Any, outlet: Any) -> Said | None:
     if claim_id is None:
         return None
@@ -142,17 +152,14 @@ class StateStore(StoreBase):
     """What the state tables answer."""
 
     def key_histories(
-        self,
-        topic_id: int,
-        keys: Iterable[str],
-        near: Mapping[tuple[str, str], tuple[float, float] | None] | None = None,
+        self, topic_id: int, near: Mapping[str, tuple[float, float] | None]
     ) -> dict[str, list[SourceState]]:
-        """Each key's sources with their latest current and background statements (from
-        ``claim_state``) and, for the (key, source) pairs in ``near``, the distinct values
-        that source gave: every value that is not a figure, and the figures whose number
-        lies in the pair's window (None: no figures). Two indexed queries, bounded by
-        the sources of the keys and the values near the new ones, not by history."""
-        wanted = sorted(set(keys))
+        """For each key of ``near``, its sources with their latest current and background
+        statements (from ``claim_state``) and the distinct values they gave that are not
+        figures or whose number lies in the key's window (None: no figures; the high end
+        may be infinite). Two indexed queries, bounded by the sources of the keys and the
+        values near the new ones, never by the length of the history."""
+        wanted = sorted(near)
         out: dict[str, list[SourceState]] = {k: [] for k in wanted}
         if not wanted:
             return out
@@ -161,15 +168,9 @@ class StateStore(StoreBase):
             pairs = [
                 and_(
                     ClaimValueSeen.key == key,
-                    ClaimValueSeen.source == source,
-                    or_(
-                        ClaimValueSeen.kind != "figure",
-                        false()
-                        if window is None
-                        else ClaimValueSeen.number.between(window[0], window[1]),
-                    ),
+                    or_(ClaimValueSeen.kind != "figure", _within(window)),
                 )
-                for (key, source), window in (near or {}).items()
+                for key, window in near.items()
             ]
             if pairs:
                 for key, source, value, first in s.execute(
@@ -208,14 +209,42 @@ class StateStore(StoreBase):
 
     def keys(self, topic_id: int) -> list[tuple[str, str]]:
         """(key, label) pairs of a topic, most recently heard first."""
+        return self.topic_vocabulary(topic_id)[1]
+
+    def topic_vocabulary(
+        self, topic_id: int, limit: int = 2000
+    ) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str]]]:
+        """What the extractor knows of a topic: its sources with their speakers, and its
+        keys with their labels, most recently heard first (bounded by ``limit`` each),
+        from ``claim_state``."""
+        newest = func.max(ClaimState.last_claim_id)
         with self.session() as s:
-            rows = s.execute(
-                select(ClaimState.key, func.max(ClaimState.key_label), func.max(ClaimState.last_at))
+            sources = s.execute(
+                select(ClaimState.source, newest)
                 .where(ClaimState.topic_id == topic_id)
-                .group_by(ClaimState.key)
-                .order_by(func.max(ClaimState.last_at).desc(), ClaimState.key)
-            )
-            return [(key, label) for key, label, _ in rows]
+                .group_by(ClaimState.source)
+                .order_by(newest.desc())
+                .limit(limit)
+            ).all()
+            speakers: dict[str, list[str]] = {source: [] for source, _ in sources}
+            for source, details in s.execute(
+                select(ClaimState.source, ClaimState.details)
+                .where(ClaimState.topic_id == topic_id, ClaimState.source.in_(list(speakers)))
+                .order_by(ClaimState.last_claim_id.desc())
+            ):
+                names = speakers[source]
+                names.extend(d for d in details or () if d not in names)
+            keys = [
+                (key, label)
+                for key, label, _ in s.execute(
+                    select(ClaimState.key, func.max(ClaimState.key_label), newest)
+                    .where(ClaimState.topic_id == topic_id)
+                    .group_by(ClaimState.key)
+                    .order_by(newest.desc())
+                    .limit(limit)
+                )
+            ]
+        return list(speakers.items()), keys
 
     def claim_lines(
         self,

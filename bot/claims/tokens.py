@@ -12,8 +12,8 @@ from typing import NamedTuple
 _TOKEN = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])"
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
-    r"|\d+(?:\.\d+)?)"
-    r"|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
+    r"|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
+    r"|(?P<word>(?:[A-Z]\.){2,}|[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
     r"|(?P<punct>\S)",
     re.UNICODE,
 )

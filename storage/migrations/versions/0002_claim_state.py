@@ -61,6 +61,7 @@ def _tables() -> None:
         sa.Column("key_label", sa.String(length=300), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
         sa.Column("claims", sa.Integer(), nullable=False),
+        sa.Column("last_claim_id", sa.Integer(), nullable=False),
         sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("outlets", sa.JSON(), nullable=False),
@@ -129,9 +130,7 @@ def _tables() -> None:
     op.create_index(
         "ix_claim_values_topic_key_text", "claim_values", ["topic_id", "key", "value_text"]
     )
-    op.create_index(
-        "ix_claim_values_near", "claim_values", ["topic_id", "key", "source", "kind", "number"]
-    )
+    op.create_index("ix_claim_values_near", "claim_values", ["topic_id", "key", "kind", "number"])
     op.create_table(
         "alert_counts",
         sa.Column("status", sa.String(length=16), nullable=False),

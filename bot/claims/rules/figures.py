@@ -1,0 +1,95 @@
+"""Figure claims: every quantity in a sentence that measures something.
+
+For each quantity the rule names what it measures (``measures.measure_of``),
+settles a bare total from the context (the previous sentence, then the
+headline), and marks a figure given only as a baseline for comparison
+("up from 16,000", "541 a week earlier") as background.
+"""
+
+from __future__ import annotations
+
+from bot.claims.candidates import FIGURE, Candidate
+from bot.claims.lexicons import Lexicon, lexicon
+from bot.claims.measures import Measure, measure_of
+from bot.claims.quantities import Quantity
+from bot.claims.view import ArticleView, SentenceView
+
+_BASELINE_BEFORE = (("up", "from"), ("down", "from"), ("from",), ("compared", "with"),
+                    ("compared", "to"), ("than",), ("previous",), ("previously",), ("earlier",),
+                    ("initial",), ("preliminary",))  # fmt: skip
+_BASELINE_AFTER = (("a", "week", "earlier"), ("a", "day", "earlier"), ("the", "day", "before"),
+                   ("the", "previous", "day"), ("a", "week", "ago"), ("a", "day", "ago"),
+                   ("last", "week"), ("earlier",), ("previously",), ("before",))  # fmt: skip
+
+
+def _is_baseline(view: SentenceView, q: Quantity, others: list[Quantity]) -> bool:
+    """An earlier value quoted beside the current one."""
+    words = view.words
+    for phrase in _BASELINE_BEFORE:
+        n = len(phrase)
+        if tuple(words[max(0, q.first - n) : q.first]) == phrase:
+            if phrase == ("from",) and not any(o.first > q.last for o in others):
+                return any(o.last < q.first for o in others)  # "rose to 9 from 8"
+            return True
+    for phrase in _BASELINE_AFTER:
+        k = q.last + 1
+        while k < len(words) and words[k] in ("deaths", "cases", "people", "dead", "injured"):
+            k += 1
+        if tuple(words[k : k + len(phrase)]) == phrase:
+            return True
+    return False
+
+
+def _is_forecast(view: SentenceView, q: Quantity, lex: Lexicon) -> bool:
+    """A forecast, target or possibility: a cue in the clause before the figure."""
+    words = view.words
+    k = q.first - 1
+    while k >= 0 and q.first - k <= 8 and words[k] not in (",", ";", ":", "."):
+        if words[k] in lex.forecast_cues:
+            return True
+        k -= 1
+    return False
+
+
+def _context_measure(article: ArticleView, view: SentenceView, lex: Lexicon) -> Measure | None:
+    """The measure a bare total refers to: the previous sentence's, then the headline's."""
+    for other in (article.previous(view), article.title):
+        if other is None:
+            continue
+        for q in reversed(other.quantities):
+            m = measure_of(other, q, lex)
+            if m is not None and not m.generic and m.family:
+                return Measure(m.family, m.words, generic=True)
+        for i in range(len(other.words)):
+            phrase = lex.measure.match(other.words, i)
+            if phrase is not None and lex.measure_family[phrase] != "time":
+                return Measure(lex.measure_family[phrase], " ".join(phrase), generic=True)
+    return None
+
+
+def figure_candidates(
+    article: ArticleView, view: SentenceView, lex: Lexicon | None = None
+) -> list[Candidate]:
+    lex = lex or lexicon()
+    out: list[Candidate] = []
+    found: list[tuple[Quantity, Measure | None]] = []
+    for q in view.quantities:
+        m = measure_of(view, q, lex)
+        if m is None:
+            same_unit = [pm for pq, pm in found if pq.unit == q.unit and pm is not None]
+            m = same_unit[-1] if same_unit else None  # "35%, up from 30%"
+        if m is None or m.generic:
+            m = _context_measure(article, view, lex) or m
+        found.append((q, m))
+    for q, m in found:
+        out.append(
+            Candidate(
+                view=view,
+                kind=FIGURE,
+                quantity=q,
+                measure=m,
+                baseline=_is_baseline(view, q, [o for o in view.quantities if o is not q]),
+                forecast=_is_forecast(view, q, lex),
+            )
+        )
+    return out

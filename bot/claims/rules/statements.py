@@ -1,0 +1,29 @@
+"""Statement claims: a party's stance or a status, in a sentence with no figure claim.
+
+A sentence is a statement candidate when it attributes its content to a party
+(a speech verb, "according to") or carries a stance or status cue (confirms,
+denies, declines to comment, blames, resigns, declared, restored…). The cue
+nearest the content, negation included, is the statement's value.
+"""
+
+from __future__ import annotations
+
+from bot.claims.candidates import STATEMENT, Candidate
+from bot.claims.view import ArticleView, Cue, SentenceView
+
+
+def main_cue(view: SentenceView) -> Cue | None:
+    """The cue that carries the stance: the first one after the attribution verb, else the first."""
+    if not view.cues:
+        return None
+    if view.attribution is not None:
+        after = [c for c in view.cues if c.first >= view.attribution.cue_index]
+        if after:
+            return after[0]
+    return view.cues[0]
+
+
+def statement_candidates(article: ArticleView, view: SentenceView) -> list[Candidate]:
+    if view.attribution is None and not view.cues:
+        return []
+    return [Candidate(view=view, kind=STATEMENT, cue=main_cue(view))]
