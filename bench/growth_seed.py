@@ -33,8 +33,8 @@ from claims import TOPIC_NAME, TOPIC_QUERY, build_articles
 from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
+from bot.claims.extractor import RuleExtractor
 from bot.claims.model import ArticleText, ClaimValue, ExtractionContext, Qualifier
-from bot.claims.rules import RuleExtractor
 from bot.topics import parse_query
 from bot.values import stored_values_agree
 from storage.db import make_engine, upgrade
