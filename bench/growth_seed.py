@@ -16,6 +16,7 @@ built from the claims with the store's own ``rebuild_state``/``rebuild_values``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -99,6 +100,12 @@ def quiet_vocabulary(topic: int) -> list[tuple[str, str, str]]:
         for k in range(10)
         for s in range(15)
     ]
+
+
+@functools.cache
+def _value(number: float, qualifier: Qualifier) -> tuple[dict[str, Any], str]:
+    value = ClaimValue.figure(number, qualifier)
+    return value.to_json(), value.display()
 
 
 def skewed(n: int) -> list[float]:
@@ -275,7 +282,7 @@ def _write_history(
                     kind = "changed"
                 heard.add((topic, key))
                 background = kind == "repeat" and rng.random() < BACKGROUND_P
-                value = ClaimValue.figure(*figures[slot])
+                value_json, value_text = _value(*figures[slot])
                 claim_id += 1
                 claims.append(
                     {
@@ -287,9 +294,9 @@ def _write_history(
                         "key_label": label,
                         "source": source,
                         "source_detail": None,
-                        "value": value.to_json(),
-                        "value_text": value.display(),
-                        "evidence": f"{source} said {value.display()}.",
+                        "value": value_json,
+                        "value_text": value_text,
+                        "evidence": f"{source} said {value_text}.",
                         "evidence_start": 0,
                         "evidence_end": 40,
                         "asserted_at": published - timedelta(days=rng.randint(1, 20))
@@ -312,7 +319,7 @@ def _write_history(
                         "key": key,
                         "key_label": label,
                         "source": source,
-                        "value_text": value.display(),
+                        "value_text": value_text,
                         "previous_value_text": None,
                         "conflicts_with": [],
                         "note": None,
