@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -75,3 +76,18 @@ async def test_an_adapter_that_cannot_start_stops_the_bot_with_one_clear_error(
     assert info.value.platform == "discord"
     assert "not-a-token" not in str(info.value)
     assert "127.0.0.1:9" in str(info.value)
+
+
+async def test_a_stalled_loop_delays_ticks_without_missing_them(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.settings.dispatch_sweep_s = 1
+    await app.start_background()
+    try:
+        runs = app.scheduler.get_job("dispatch-sweep").next_run_time
+        time.sleep(2.5)  # a slow handler that forgot to leave the loop
+        await asyncio.sleep(0.3)
+        assert app.scheduler.get_job("dispatch-sweep").next_run_time > runs
+    finally:
+        await app.stop()
+    assert not [r for r in caplog.records if "missed by" in r.getMessage()]
