@@ -221,6 +221,13 @@ def _write_history(
     w: Writer, rng: random.Random, size: int, vocab: dict[int, list[tuple[str, str, str]]]
 ) -> dict[str, int]:
     weights = {t: skewed(len(v)) for t, v in vocab.items()}
+    # the first articles name every (key, source) once, so that the extractor knows the
+    # same parties and keys at every size and ingest costs compare
+    warmup = [
+        (t, set(range(n, min(n + CLAIMS_PER_ARTICLE, len(v)))))
+        for t, v in vocab.items()
+        for n in range(0, len(v), CLAIMS_PER_ARTICLE)
+    ]
     figures: dict[tuple[int, int], tuple[float, Qualifier]] = {}
     heard: set[tuple[int, str]] = set()
     claim_id = event_id = alert_id = revision_id = 0
@@ -233,7 +240,13 @@ def _write_history(
         alerts: list[dict[str, Any]] = []
         for i in range(start, min(size, start + CHUNK // CLAIMS_PER_ARTICLE)):
             article_id = i + 1
-            topic = 0 if rng.random() < BUSY_SHARE else rng.randint(1, QUIET_TOPICS)
+            if i < len(warmup):
+                topic, picks = warmup[i]
+            else:
+                topic = 0 if rng.random() < BUSY_SHARE else rng.randint(1, QUIET_TOPICS)
+                picks = set(
+                    rng.choices(range(len(vocab[topic])), weights[topic], k=CLAIMS_PER_ARTICLE)
+                )
             published = T0 + SPAN * (i / size)
             outlet = f"Outlet {rng.randint(1, 150)}"
             revised = rng.random() < REVISED_P
@@ -266,7 +279,6 @@ def _write_history(
                         "fetched_at": published,
                     }
                 )
-            picks = set(rng.choices(range(len(vocab[topic])), weights[topic], k=CLAIMS_PER_ARTICLE))
             for pick in sorted(picks):
                 key, label, source = vocab[topic][pick]
                 slot = (topic, pick)
