@@ -52,7 +52,6 @@ class StateLine:
     key_label: str
     source: str
     source_detail: str | None
-    value: dict[str, Any]
     value_text: str
     since: datetime
     previous_value: str | None
@@ -127,24 +126,45 @@ def _said(claim_id: int | None, at: Any, value: Any, article_id: Any, outlet: An
     return Said(claim_id, at, value, article_id, outlet or "")
 
 
-def _line(st: ClaimState, url: str) -> StateLine:
-    current = st.cur_claim_id is not None
+def _shown_text() -> ColumnElement[str]:
+    """The value text a line shows: the latest current statement's, else the background's."""
+    return func.coalesce(ClaimState.cur_value_text, ClaimState.bg_value_text)
+
+
+LINE_COLUMNS = (
+    ClaimState.key,
+    ClaimState.key_label,
+    ClaimState.source,
+    ClaimState.source_detail,
+    _shown_text().label("value_text"),
+    func.coalesce(ClaimState.cur_evidence, ClaimState.bg_evidence).label("evidence"),
+    ClaimState.since,
+    ClaimState.previous_value_text,
+    ClaimState.anchor_outlet,
+    Article.url,
+    ClaimState.run_articles,
+    ClaimState.run_outlets,
+    ClaimState.claims,
+    ClaimState.last_at,
+)
+
+
+def _line(row: Any) -> StateLine:
     return StateLine(
-        key=st.key,
-        key_label=st.key_label,
-        source=st.source,
-        source_detail=st.source_detail,
-        value=(st.cur_value if current else st.bg_value) or {},
-        value_text=(st.cur_value_text if current else st.bg_value_text) or "",
-        since=st.since,
-        previous_value=st.previous_value_text,
-        evidence=(st.cur_evidence if current else st.bg_evidence) or "",
-        outlet=st.anchor_outlet,
-        url=url,
-        repeats=st.run_articles - 1,
-        outlets=tuple(st.run_outlets or ()),
-        statements=st.claims,
-        last_heard=st.last_at,
+        key=row.key,
+        key_label=row.key_label,
+        source=row.source,
+        source_detail=row.source_detail,
+        value_text=row.value_text or "",
+        since=row.since,
+        previous_value=row.previous_value_text,
+        evidence=row.evidence or "",
+        outlet=row.anchor_outlet,
+        url=row.url,
+        repeats=row.run_articles - 1,
+        outlets=tuple(row.run_outlets or ()),
+        statements=row.claims,
+        last_heard=row.last_at,
     )
 
 
@@ -277,13 +297,13 @@ class StateStore(StoreBase):
             by_key: dict[str, list[StateLine]] = {k: [] for k in page_keys}
             if page_keys:
                 rows = s.execute(
-                    select(ClaimState, Article.url)
+                    select(*LINE_COLUMNS)
                     .join(Article, Article.id == ClaimState.anchor_article_id)
                     .where(*where, ClaimState.key.in_(page_keys))
                     .order_by(ClaimState.since, ClaimState.source)
                 )
-                for st, url in rows:
-                    by_key[st.key].append(_line(st, url))
+                for row in rows:
+                    by_key[row.key].append(_line(row))
         items = [
             KeyLines(k, max(lines, key=lambda ln: ln.last_heard).key_label, lines)
             for k, lines in by_key.items()
@@ -317,13 +337,19 @@ class StateStore(StoreBase):
                 .limit(per_page)
             ).all()
             names = [h[0] for h in heads]
-            states: dict[str, list[ClaimState]] = defaultdict(list)
-            for st in s.scalars(
-                select(ClaimState)
+            states: dict[str, list[Any]] = defaultdict(list)
+            for row in s.execute(
+                select(
+                    ClaimState.source,
+                    ClaimState.key_label,
+                    _shown_text().label("value_text"),
+                    ClaimState.outlets,
+                    ClaimState.details,
+                )
                 .where(ClaimState.topic_id == topic_id, ClaimState.source.in_(names))
                 .order_by(ClaimState.since.desc(), ClaimState.key)
             ):
-                states[st.source].append(st)
+                states[row.source].append(row)
         items = []
         for source, keys, n, first, last in heads:
             mine = states[source]
@@ -332,11 +358,11 @@ class StateStore(StoreBase):
                     source=source,
                     keys=keys,
                     statements=int(n or 0),
-                    outlets=tuple(sorted({o for st in mine for o in st.outlets or ()})),
+                    outlets=tuple(sorted({o for row in mine for o in row.outlets or ()})),
                     first=first,
                     last=last,
-                    details=tuple(sorted({d for st in mine for d in st.details or ()})),
-                    latest=tuple((st.key_label, _line(st, "").value_text) for st in mine),
+                    details=tuple(sorted({d for row in mine for d in row.details or ()})),
+                    latest=tuple((row.key_label, row.value_text or "") for row in mine),
                 )
             )
         return Page(items, page, per_page, total)
