@@ -43,7 +43,12 @@ from storage.db import normalise_url
 HERE = Path(__file__).resolve().parent
 POSTGRES_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
 COMMANDS = ("claims", "claims_key", "sources", "timeline", "status")
-SCALARS = ("ingest_ms_per_article", "first_alert_after_restart_ms", "peak_rss_mb")
+SCALARS = (
+    "ingest_ms_per_article",
+    "ingest_store_ms_per_article",
+    "first_alert_after_restart_ms",
+    "peak_rss_mb",
+)
 
 
 @contextmanager

@@ -9,7 +9,8 @@ recording adapter as the platform, then through the product's own handlers:
 2. p50/p99 over ``--calls`` calls each of ``/claims T``, ``/claims T KEY``,
    ``/sources T``, ``/timeline T KEY`` (the PNG included) and
    ``/claimwatch status``, via ``Commands.execute``;
-3. per-article ingest cost of the next 500 articles (``Pipeline.ingest_sync``);
+3. per-article ingest cost of the next 500 articles (``Pipeline.ingest_sync``), and
+   the part of it spent in the store's queries;
 4. the process's peak RSS.
 
     python bench/growth_measure.py URL [--calls 200] [--ingest 500]
@@ -32,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from claims import TOPIC_NAME, TOPIC_QUERY, build_articles
+from sqlalchemy import event
 
 from adapters.fake import FakeAdapter
 from bot.app import build_app
@@ -101,14 +103,31 @@ async def command_latencies(app: Any, calls: int) -> dict[str, dict[str, float]]
     return out
 
 
-def ingest_cost(app: Any, n: int) -> float:
+def ingest_cost(app: Any, n: int) -> tuple[float, float]:
+    """ms per article for the next ``n`` articles: all of it, and the part spent waiting on
+    the store (the rest is extraction, which does not depend on the store's size but
+    does on how busy the machine is)."""
     items = [
         replace(a, url=f"https://next.example/{i}") for i, a in enumerate(build_articles(n, 777))
     ]
+    in_store = 0.0
+
+    def before(*args: Any) -> None:
+        args[4]._bench_started = time.perf_counter()
+
+    def after(*args: Any) -> None:
+        nonlocal in_store
+        in_store += time.perf_counter() - args[4]._bench_started
+
+    event.listen(app.repo.engine, "before_cursor_execute", before)
+    event.listen(app.repo.engine, "after_cursor_execute", after)
     started = time.perf_counter()
     for item in items:
         app.pipeline.ingest_sync(item)
-    return round((time.perf_counter() - started) * 1000 / n, 2)
+    elapsed = time.perf_counter() - started
+    event.remove(app.repo.engine, "before_cursor_execute", before)
+    event.remove(app.repo.engine, "after_cursor_execute", after)
+    return round(elapsed * 1000 / n, 2), round(in_store * 1000 / n, 2)
 
 
 async def measure(url: str, calls: int, ingest: int) -> dict[str, Any]:
@@ -119,7 +138,9 @@ async def measure(url: str, calls: int, ingest: int) -> dict[str, Any]:
     result: dict[str, Any] = {}
     alert_ms = await first_alert(app, adapter)
     result.update(await command_latencies(app, calls))
-    result["ingest_ms_per_article"] = ingest_cost(app, ingest)
+    result["ingest_ms_per_article"], result["ingest_store_ms_per_article"] = ingest_cost(
+        app, ingest
+    )
     result["first_alert_after_restart_ms"] = round(alert_ms, 1)
     result["peak_rss_mb"] = peak_rss_mb()
     app.repo.dispose()
