@@ -31,7 +31,8 @@ class Measure:
     generic: bool = False
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """"injuries" -> "injury", "devices" -> "device"; other words unchanged."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -92,7 +93,7 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
         head = plural[-1] if plural else run[0]
         if words[head] in lex.generic_totals:
             return Measure("", words[head], generic=True)
-        return Measure(_singular(words[head]), " ".join(words[run[0] : head + 1]))
+        return Measure(singular(words[head]), " ".join(words[run[0] : head + 1]))
     return None
 
 
@@ -136,7 +137,7 @@ def _subject_noun(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | No
         return Measure("", w, generic=True)
     if w.endswith(("ed", "ing", "ly")) or w in lex.speech:
         return None
-    return Measure(_singular(w), w)
+    return Measure(singular(w), w)
 
 
 def measure_of(view: SentenceView, q: Quantity, lex: Lexicon | None = None) -> Measure | None:
