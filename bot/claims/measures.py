@@ -32,7 +32,7 @@ class Measure:
 
 
 def singular(word: str) -> str:
-    """"injuries" -> "injury", "devices" -> "device"; other words unchanged."""
+    """ "injuries" -> "injury", "devices" -> "device"; other words unchanged."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -106,7 +106,7 @@ def _left(
         if words[k] in _LEFT_STOPS:
             break
         fam = _family(lex, words, k)
-        if fam is not None and fam[0] not in ("time",):
+        if fam is not None and fam[0] != "duration":
             return Measure(fam[0], " ".join(words[k : k + fam[1]]))
         if words[k] in lex.generic_totals:
             return Measure("", words[k], generic=True)
@@ -140,11 +140,26 @@ def _subject_noun(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | No
     return Measure(singular(w), w)
 
 
+def _clock_subject(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
+    """ "the alert was sent at 20:12": the noun a time of day is the time of."""
+    words = view.words
+    for k in range(q.first - 1, max(-1, q.first - 9), -1):
+        w = words[k]
+        if w in _LEFT_STOPS:
+            return None
+        if view.tokens[k].kind != "word" or w in lex.stopwords or w in lex.change_verbs:
+            continue
+        if w.endswith(("ed", "ing", "ly")) or view.tokens[k].text[:1].isupper():
+            continue
+        return Measure(singular(w), w)
+    return None
+
+
 def measure_of(view: SentenceView, q: Quantity, lex: Lexicon | None = None) -> Measure | None:
     """The measured thing of quantity ``q`` in ``view``; ``None`` when nothing names it."""
     lex = lex or lexicon()
     if q.unit == TIME:
-        return _left(view, q, lex) or Measure("time", "time")
+        return _left(view, q, lex) or _clock_subject(view, q, lex) or Measure("time", "time")
     right = _right(view, q, lex)
     if right is not None and right.family == "people":
         left = _left(view, q, lex, window=3)

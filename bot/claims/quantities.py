@@ -103,7 +103,7 @@ _ORDINAL_SUFFIX = frozenset(["st", "nd", "rd", "th"])
 _DURATION_HYPHEN = ("year", "years", "month", "day", "week", "hour", "minute", "mile", "metre")
 _AGE_AFTER = frozenset(["year-old", "years-old", "year-olds", "month-old", "week-old", "day-old"])
 _NUMBER_WORDS = frozenset(_SMALL) | frozenset(_SCALES) | {"a", "an", "and", "half"}
-_NOT_AFTER_ID = frozenset(["of", "in", "on", "at", "to", "for", "and", "or", "with", "by"])
+_AGE_GROUPS = frozenset(["children", "adults", "people", "those", "anyone", "kids", "men", "women"])
 _DIGITS = re.compile(r"[\s,\u00a0\u202f]")
 
 
@@ -261,6 +261,18 @@ def _is_identifier(tokens: list[Token], i: int, last: int) -> bool:
         and ((after.kind == "word" and after.text[:1].isupper()) or after.text == "(")
     ):
         return True  # "777X", "401(k)", "A320neo"-like model names
+    tok = tokens[i]
+    if (
+        after is not None
+        and last == i
+        and tok.kind == "num"
+        and tok.text.isdigit()
+        and 3 <= len(tok.text) <= 4
+        and after.kind == "word"
+        and after.text[:1].isupper()
+        and after.lower not in _MONTHS
+    ):
+        return True  # "787 Dreamliner", "767 Freighters": a model name
     prev = tokens[i - 1] if i > 0 else None
     if prev is None:
         return False
@@ -306,6 +318,8 @@ def _is_not_quantity(tokens: list[Token], i: int, last: int) -> bool:
         return True
     if prev in ("aged", "age", "ages") or prev in _MONTHS or nxt in _MONTHS:
         return True
+    if prev in ("under", "over") and _low(tokens, i - 2) in _AGE_GROUPS:
+        return True  # "children under 15"
     if prev == "." and _low(tokens, i - 2) in _MONTHS:
         return True  # "Sept. 13"
     if prev in ("and", "to", "-", "–") and _date_number(tokens, i - 2):
