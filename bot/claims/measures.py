@@ -48,6 +48,15 @@ def _family(lex: Lexicon, words: list[str], i: int) -> tuple[str, int] | None:
     return None
 
 
+def _modifies_noun(view: SentenceView, j: int, lex: Lexicon) -> bool:
+    """ "suspected cases", "confirmed deaths": a participle before the noun it qualifies."""
+    k = j + 1
+    if k >= len(view.words) or view.tokens[k].kind != "word":
+        return False
+    nxt = view.words[k]
+    return nxt not in lex.stopwords and nxt not in lex.measure_stops and not nxt.endswith("ly")
+
+
 def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
     words = view.words
     n = len(words)
@@ -63,7 +72,11 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
         w = words[j]
         if view.tokens[j].kind != "word" or w in lex.measure_stops or w in lex.stopwords:
             break
-        if w.endswith(("ing", "ed")) and lex.measure.match(words, j) is None:
+        if (
+            w.endswith(("ing", "ed"))
+            and lex.measure.match(words, j) is None
+            and not _modifies_noun(view, j, lex)
+        ):
             break
         run.append(j)
         j += 1
@@ -85,6 +98,8 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
             fam = _family(lex, words, k)
             if fam is not None:
                 return Measure(fam[0], " ".join(words[(run[0] if run else k) : k + fam[1]]))
+            if not people and words[k].endswith("ed") and view.tokens[k].kind == "word":
+                return Measure(words[k], words[k])  # "195 have been identified"
         if people:
             return Measure("people", words[people[0]])
         return None
@@ -107,6 +122,8 @@ def _left(
             break
         fam = _family(lex, words, k)
         if fam is not None and fam[0] != "duration":
+            if q.is_money and fam[0] not in lex.money_families:
+                continue  # "89 missing … €10.6 billion in aid": the money is not the missing
             return Measure(fam[0], " ".join(words[k : k + fam[1]]))
         if words[k] in lex.generic_totals:
             return Measure("", words[k], generic=True)

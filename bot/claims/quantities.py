@@ -202,10 +202,11 @@ def _read_number(tokens: list[Token], i: int) -> tuple[float, int, bool] | None:
             return None
         last = i
         nxt = _low(tokens, i + 1)
+        money = _low(tokens, i - 1) in CURRENCY_BEFORE
         if nxt in _SHORT_SCALES and (
             nxt in _SCALES
             or nxt in ("mln", "bn", "mn", "tn", "trn")
-            or tokens[i + 1].start == tok.end
+            or (tokens[i + 1].start == tok.end and (money or nxt not in ("b", "m")))
         ):
             if nxt == "m" and _low(tokens, i + 2) == ".":
                 return value, last, False  # "8 a.m."-like, handled elsewhere
