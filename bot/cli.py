@@ -14,9 +14,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from bot.config import Settings
 from bot.ingest.files import FileProblem, read_paths
+from bot.redact import install_log_redaction, redact, register_secrets
 from bot.topics import QueryError, TopicFile, slugify
 from storage.repository import ArticleIn
 
@@ -47,6 +49,13 @@ def _setup_logging(settings: Settings) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # discord.py warns at every start that voice support is not installed; voice is unused
     logging.getLogger("discord.client").setLevel(logging.ERROR)
+    register_secrets(settings.secret_values())
+    install_log_redaction()
+
+
+def _problem(text: str) -> None:
+    """One bad item, by name with the reason; secrets masked, no markup read from it."""
+    err.print(Text("✗ ", style="red") + Text(redact(text)))
 
 
 @app.command()
@@ -67,7 +76,7 @@ def run(
     except KeyboardInterrupt:
         err.print("Stopped.")
     except AdapterFailed as exc:
-        err.print(f"[red]Claimwatch stopped: {exc}[/red]")
+        err.print(f"Claimwatch stopped: {redact(str(exc))}", style="red", markup=False)
         raise typer.Exit(1) from None
 
 
@@ -138,7 +147,7 @@ def ingest(
 
     asyncio.run(go())
     for p in problems:
-        err.print(f"[red]✗[/red] {p}")
+        _problem(p)
     out.print(
         f"{counts['new']} new, {counts['revision']} revised, {counts['duplicate']} already known;"
         f" {counts['alerts']} alert event(s) queued; {len(problems)} problem(s)."
@@ -211,6 +220,7 @@ def replay(
     """Run the full pipeline on a throwaway store and print every event."""
     settings = Settings()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    install_log_redaction()
     try:
         topic_file = TopicFile.load(topic)
     except (OSError, ValueError, QueryError) as exc:
@@ -221,7 +231,7 @@ def replay(
         raise typer.Exit(2)
     items, problems = load_articles(articles)
     for p in problems:
-        err.print(f"[red]✗[/red] {p}")
+        _problem(p)
     rows = replay_events(items, topic_file, settings, debug=debug)
     if as_json:
         for row in rows:
@@ -333,6 +343,7 @@ def eval_command(
     from bot.evaluate import Story, evaluate_story, report_json, stories_in
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    install_log_redaction()
     if folder is not None:
         if not folder.is_dir():
             err.print(f"[red]{folder}: not a folder[/red]")

@@ -88,6 +88,25 @@ class Settings(BaseSettings):
             return [v]
         return v
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, database password included, for log redaction."""
+        from bot.redact import url_password
+
+        values = [
+            s.get_secret_value()
+            for s in (
+                self.discord_token,
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+                self.slack_client_secret,
+                self.llm_api_key,
+            )
+            if s is not None
+        ]
+        password = url_password(self.database_url)
+        return values + ([password] if password else [])
+
     @property
     def http_user_agent(self) -> str:
         return self.user_agent.format(contact=self.contact_url)
