@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from bot.config import Settings
-from bot.ingest.files import FileProblem, read_paths
+from bot.ingest.files import FileProblem, Limits, read_paths
 from bot.redact import install_log_redaction, redact, register_secrets
 from bot.topics import QueryError, TopicFile, slugify
 from storage.repository import ArticleIn
@@ -112,7 +112,8 @@ def ingest(
 
     async def go() -> None:
         items: list[ArticleIn] = []
-        for item in read_paths([Path(p) for p in paths if not _is_url(p)]):
+        limits = Limits.from_settings(settings)
+        for item in read_paths([Path(p) for p in paths if not _is_url(p)], limits):
             if isinstance(item, FileProblem):
                 problems.append(str(item))
             else:

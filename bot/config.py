@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = 5 * 1024 * 1024
     fetch_timeout_s: float = 15.0
     fetch_max_redirects: int = 5
+    extract_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    extract_max_elements: int = Field(default=20_000, ge=100)
+    extract_timeout_s: float = Field(default=20.0, gt=0)
+    extract_memory_mb: int = Field(default=512, ge=64)
+    article_max_chars: int = Field(default=200_000, ge=1000)
     respect_robots: bool = True
     user_agent: str = "Claimwatch/0.1 (+{contact})"
     contact_url: str = "https://github.com/claimwatch/claimwatch"
