@@ -48,9 +48,22 @@ class Attachment:
     content_type: str = "image/png"
 
 
+def channel_link(channel_id: str) -> str:
+    """How the core links a channel in reply text (``<#C123>``, as Discord and Slack write it).
+
+    Only links of channels listed in ``Reply.channels`` are rendered as links;
+    anything that looks like a mention in user or article text is shown as text.
+    """
+    return f"<#{channel_id}>"
+
+
 @dataclass
 class Reply:
-    """What a command answers; adapters render it as embed, blocks or text."""
+    """What a command answers; adapters render it as embed, blocks or text.
+
+    ``channels`` are the channel ids the core linked on purpose with
+    ``channel_link``; every other mention-like sequence is neutralised.
+    """
 
     text: str
     title: str | None = None
@@ -60,10 +73,11 @@ class Reply:
     attachment: Attachment | None = None
     ephemeral: bool = False
     error: bool = False
+    channels: tuple[str, ...] = ()
 
     @classmethod
-    def fail(cls, text: str) -> Reply:
-        return cls(text=text, ephemeral=True, error=True)
+    def fail(cls, text: str, channels: tuple[str, ...] = ()) -> Reply:
+        return cls(text=text, ephemeral=True, error=True, channels=channels)
 
     def as_text(self) -> str:
         """Plain-text rendering used by the console and as a fallback everywhere."""

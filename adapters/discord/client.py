@@ -46,6 +46,9 @@ class ClaimwatchClient(discord.Client):
 
     def __init__(self, app: App, **kwargs: Any) -> None:
         kwargs.setdefault("intents", intents())
+        # nothing Claimwatch posts may ping: @everyone, roles and users in topic names or
+        # articles stay text (render and sender pass the same explicitly)
+        kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         kwargs.setdefault("max_ratelimit_timeout", MAX_RATELIMIT_WAIT_S)
         super().__init__(**kwargs)
         self.app = app

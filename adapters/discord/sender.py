@@ -15,7 +15,7 @@ from typing import Any
 import discord
 
 from adapters.discord.client import PLATFORM, ClaimwatchClient
-from adapters.discord.render import alert_embed, alert_view, digest_message
+from adapters.discord.render import NO_MENTIONS, alert_embed, alert_view, digest_message
 from bot.messages import AlertMessage, DeliveryError, DigestMessage, NoticeMessage
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class DiscordSender:
         except ValueError:
             raise DeliveryError(f"'{channel_id}' is not a Discord channel id", pause=True) from None
         try:
-            message = await channel.send(**kwargs, allowed_mentions=discord.AllowedMentions.none())
+            message = await channel.send(**kwargs, allowed_mentions=NO_MENTIONS)
         except discord.RateLimited as exc:
             log.warning(
                 "Discord asks to wait %.0f s before posting to %s", exc.retry_after, channel_id

@@ -10,6 +10,7 @@ dispatcher with backoff.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -35,6 +36,8 @@ PAUSE_REASONS = {
     "team_access_not_granted": "Slack: the app is not granted access to this workspace",
 }
 BLOCK_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long"}
+# the text is escaped already; this keeps Slack from turning anything into a mention itself
+NO_MENTION_PARSING: dict[str, Any] = {"parse": "none", "link_names": False}
 
 
 def delivery_error(exc: SlackApiError, channel_id: str) -> DeliveryError:
@@ -70,6 +73,7 @@ class SlackSender:
                     blocks=message.blocks,
                     unfurl_links=False,
                     unfurl_media=False,
+                    **NO_MENTION_PARSING,
                 )
             except SlackApiError as exc:
                 if exc.response.get("error") not in BLOCK_ERRORS:
@@ -80,7 +84,10 @@ class SlackSender:
                     exc.response.get("error"),
                 )
                 resp = await client.chat_postMessage(
-                    channel=channel_id, text=message.text[:3000], unfurl_links=False
+                    channel=channel_id,
+                    text=message.text[:3000],
+                    unfurl_links=False,
+                    **NO_MENTION_PARSING,
                 )
         except SlackApiError as exc:
             raise delivery_error(exc, channel_id) from None

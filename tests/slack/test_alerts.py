@@ -58,11 +58,14 @@ async def test_alert_blocks_arrive_exactly_once_also_across_a_restart(slack: Sla
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": "*Source*\nAgency"},
-                {"type": "mrkdwn", "text": "*Value*\n~40 dead~ → *55 dead*"},
+                {"type": "mrkdwn", "text": "*Source*\nAgency", "verbatim": True},
+                {"type": "mrkdwn", "text": "*Value*\n~40 dead~ → *55 dead*", "verbatim": True},
             ],
         },
-        {"type": "section", "text": {"type": "mrkdwn", "text": "> Agency says 55 dead."}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "> Agency says 55 dead.", "verbatim": True},
+        },
         {
             "type": "context",
             "elements": [
@@ -70,9 +73,10 @@ async def test_alert_blocks_arrive_exactly_once_also_across_a_restart(slack: Sla
                     "type": "mrkdwn",
                     "text": "Courier · <https://news2.example/story-2|Death toll &lt;55&gt; "
                     "&amp; rising>",
+                    "verbatim": True,
                 },
-                {"type": "mrkdwn", "text": "Topic: *quake*"},
-                {"type": "mrkdwn", "text": "not corroborated yet"},
+                {"type": "mrkdwn", "text": "Topic: *quake*", "verbatim": True},
+                {"type": "mrkdwn", "text": "not corroborated yet", "verbatim": True},
             ],
         },
         {
