@@ -173,14 +173,22 @@ class NoticeMessage:
 
 class DeliveryError(Exception):
     """A send failed. ``pause`` stops the subscription (channel gone, no permission);
-    ``retry_after`` asks to try again later without counting an attempt (rate limit)."""
+    ``retry_after`` asks to try again later without counting an attempt (rate limit), and
+    ``scope`` names the bucket that limit covers (``bot.ratelimits``: ``(platform,)``,
+    ``(platform, workspace)`` or, by default, the channel)."""
 
     def __init__(
-        self, message: str, *, pause: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        pause: bool = False,
+        retry_after: float | None = None,
+        scope: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__(message)
         self.pause = pause
         self.retry_after = retry_after
+        self.scope = scope
 
 
 class Sender(Protocol):

@@ -5,6 +5,13 @@ subscription): a row is leased before sending and marked sent after, so two
 dispatchers or two runs never send a row twice, and a crash leaves the row to
 be retried once its lease runs out. New alerts wake the dispatcher at once; a
 periodic sweep is the safety net.
+
+Leased alerts are sent channel by channel, in order within a channel, up to
+``PARALLEL_CHANNELS`` channels at once, so a slow or rate-limited channel
+holds up no other. A rate limit (``DeliveryError.retry_after``) pauses its
+bucket (``bot.ratelimits``: the channel, a workspace or a whole platform):
+alerts for that bucket are given back with the pause's end as their next
+attempt, unsent, and digests and notices for it wait too.
 """
 
 from __future__ import annotations
@@ -23,12 +30,15 @@ from bot.messages import (
     NoticeMessage,
     Sender,
 )
+from bot.ratelimits import RateLimits, channel_scope
 from storage.repository import AlertJob, Repository
 
 log = logging.getLogger(__name__)
 
 RETRY_BASE_S = 10.0
 RETRY_CAP_S = 3600.0
+LEASE_BATCH = 50
+PARALLEL_CHANNELS = 8
 
 
 def alert_message(job: AlertJob) -> AlertMessage:
@@ -88,6 +98,7 @@ class Dispatcher:
         self.senders: dict[str, Sender] = dict(senders or {})
         self.max_attempts = max_attempts
         self.sweep_s = sweep_s
+        self.limits = RateLimits()
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._run_lock = asyncio.Lock()
@@ -133,47 +144,84 @@ class Dispatcher:
         report = DispatchReport()
         if not self.senders:
             return report
+        slots = asyncio.Semaphore(PARALLEL_CHANNELS)
         while True:
             moment = now or datetime.now(UTC)
             jobs = await asyncio.to_thread(
-                self.repo.lease_due_alerts, list(self.senders), moment, 50
+                self.repo.lease_due_alerts, list(self.senders), moment, LEASE_BATCH
             )
             if not jobs:
                 return report
+            channels: dict[tuple[str, ...], list[AlertJob]] = {}
             for job in jobs:
-                await self._deliver(job, report)
-            if now is not None and len(jobs) < 50:
+                key = channel_scope(job.platform, job.workspace_id, job.channel_id)
+                channels.setdefault(key, []).append(job)
+            await asyncio.gather(
+                *(self._deliver_channel(queue, report, slots, now) for queue in channels.values())
+            )
+            if now is not None and len(jobs) < LEASE_BATCH:
                 return report
 
-    async def _deliver(self, job: AlertJob, report: DispatchReport) -> None:
+    async def _deliver_channel(
+        self,
+        jobs: list[AlertJob],
+        report: DispatchReport,
+        slots: asyncio.Semaphore,
+        now: datetime | None,
+    ) -> None:
+        """One channel's leased alerts, in order; the rest go back once its bucket is paused."""
+        async with slots:
+            for job in jobs:
+                moment = now or datetime.now(UTC)
+                wait = self.limits.wait_s(
+                    job.platform, job.workspace_id, job.channel_id, moment.timestamp()
+                )
+                if wait is not None:
+                    report.deferred += 1
+                    retry_at = moment + timedelta(seconds=wait)
+                    await asyncio.to_thread(self.repo.release_alert, job.alert_id, retry_at)
+                    continue
+                await self._deliver(job, report, now)
+
+    async def _deliver(self, job: AlertJob, report: DispatchReport, now: datetime | None) -> None:
         sender = self.senders[job.platform]
         try:
             message_id = await sender.send_alert(alert_message(job))
         except DeliveryError as exc:
-            await self._failed(job.alert_id, job.subscription_id, job.attempts, exc, report)
+            await self._failed(job, exc, report, now)
             return
         except Exception as exc:
             log.exception("alert %s to %s/%s failed", job.alert_id, job.platform, job.channel_id)
-            await self._failed(
-                job.alert_id, job.subscription_id, job.attempts, DeliveryError(str(exc)), report
-            )
+            await self._failed(job, DeliveryError(str(exc)), report, now)
             return
         if await asyncio.to_thread(self.repo.mark_alert_sent, job.alert_id, message_id):
             report.sent += 1
 
-    async def _failed(
+    def _rate_limited(
         self,
-        alert_id: int,
-        subscription_id: int,
-        attempts: int,
         exc: DeliveryError,
-        report: DispatchReport,
+        platform: str,
+        workspace_id: str,
+        channel_id: str,
+        now: datetime | None = None,
+    ) -> float:
+        """Pause the bucket ``exc`` names (default: the channel); its length in seconds."""
+        assert exc.retry_after is not None
+        scope = exc.scope or channel_scope(platform, workspace_id, channel_id)
+        self.limits.pause(scope, exc.retry_after, (now or datetime.now(UTC)).timestamp())
+        log.warning("rate limited: nothing goes to %s for %.1f s", "/".join(scope), exc.retry_after)
+        return exc.retry_after
+
+    async def _failed(
+        self, job: AlertJob, exc: DeliveryError, report: DispatchReport, at: datetime | None
     ) -> None:
-        now = datetime.now(UTC)
+        alert_id, subscription_id, attempts = job.alert_id, job.subscription_id, job.attempts
+        now = at or datetime.now(UTC)
         if exc.retry_after is not None:
             report.deferred += 1
+            wait = self._rate_limited(exc, job.platform, job.workspace_id, job.channel_id, now)
             await asyncio.to_thread(
-                self.repo.release_alert, alert_id, now + timedelta(seconds=exc.retry_after)
+                self.repo.release_alert, alert_id, now + timedelta(seconds=wait)
             )
             return
         if exc.pause:
@@ -198,6 +246,11 @@ class Dispatcher:
         moment = now or datetime.now(UTC)
         subs = await asyncio.to_thread(self.repo.due_digests, list(self.senders), moment)
         for sub in subs:
+            if self.limits.wait_s(
+                sub.platform, sub.workspace_id, sub.channel_id, moment.timestamp()
+            ):
+                report.deferred += 1  # stays due; sent once its bucket's pause ends
+                continue
             jobs = await asyncio.to_thread(self.repo.lease_digest_alerts, sub.id, moment)
             if not jobs:
                 await asyncio.to_thread(self.repo.complete_digest, sub.id, [], None)
@@ -213,7 +266,10 @@ class Dispatcher:
             try:
                 message_id = await self.senders[sub.platform].send_digest(digest)
             except DeliveryError as exc:
-                if exc.pause:
+                if exc.retry_after is not None:
+                    self._rate_limited(exc, sub.platform, sub.workspace_id, sub.channel_id, now)
+                    report.deferred += 1
+                elif exc.pause:
                     await asyncio.to_thread(self.repo.pause_subscription, sub.id, str(exc))
                     report.paused += 1
                 else:
@@ -233,10 +289,20 @@ class Dispatcher:
         report = DispatchReport()
         notices = await asyncio.to_thread(self.repo.pending_notices, list(self.senders))
         for n in notices:
+            if self.limits.wait_s(n.platform, n.workspace_id, n.channel_id) is not None:
+                continue  # stays pending, no attempt counted
             try:
                 await self.senders[n.platform].send_notice(
                     NoticeMessage(n.platform, n.workspace_id, n.channel_id, n.text)
                 )
+            except DeliveryError as exc:
+                if exc.retry_after is not None:
+                    self._rate_limited(exc, n.platform, n.workspace_id, n.channel_id)
+                    continue
+                log.warning("notice %s failed: %s", n.id, exc)
+                status = "failed" if n.attempts + 1 >= 3 else "pending"
+                await asyncio.to_thread(self.repo.mark_notice, n.id, status)
+                continue
             except Exception as exc:
                 log.warning("notice %s failed: %s", n.id, exc)
                 status = "failed" if n.attempts + 1 >= 3 else "pending"

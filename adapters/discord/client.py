@@ -18,6 +18,8 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.ratelimits import RateLimitLog
+
 if TYPE_CHECKING:
     from bot.app import App
 
@@ -50,6 +52,8 @@ class ClaimwatchClient(discord.Client):
         # articles stay text (render and sender pass the same explicitly)
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         kwargs.setdefault("max_ratelimit_timeout", MAX_RATELIMIT_WAIT_S)
+        self.rate_limit_log = RateLimitLog()
+        kwargs.setdefault("http_trace", self.rate_limit_log.trace)
         super().__init__(**kwargs)
         self.app = app
         self.tree = app_commands.CommandTree(self)

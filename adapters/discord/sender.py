@@ -1,9 +1,14 @@
 """Posting alerts, digests and notices to channels through discord.py's HTTP client.
 
-Rate limits are discord.py's: short 429s are waited out there; one asking for
-longer than ``MAX_RATELIMIT_WAIT_S`` comes back as ``DeliveryError(retry_after=…)``.
-A deleted channel (404) or a missing permission (403) pauses the subscription
-with a reason ``/claimwatch status`` shows; nothing here raises anything else.
+Rate limits: discord.py waits out short 429s itself (holding that route
+bucket, or every request for the global limit); one asking for longer than
+``MAX_RATELIMIT_WAIT_S`` comes back as ``DeliveryError(retry_after=…)`` and
+the dispatcher pauses the bucket: the channel's route bucket, or all of
+Discord when the 429 was the global limit (``RateLimitLog`` sees the
+response headers through discord.py's ``http_trace``, since ``RateLimited``
+does not say). A deleted channel (404) or a missing permission (403) pauses
+the subscription with a reason ``/claimwatch status`` shows; nothing here
+raises anything else.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 import discord
 
 from adapters.discord.client import PLATFORM, ClaimwatchClient
+from adapters.discord.ratelimits import RateLimitLog
 from adapters.discord.render import NO_MENTIONS, alert_embed, alert_view, digest_message
 from bot.messages import AlertMessage, DeliveryError, DigestMessage, NoticeMessage
 
@@ -30,8 +36,9 @@ class DiscordSender:
 
     platform = PLATFORM
 
-    def __init__(self, client: ClaimwatchClient) -> None:
+    def __init__(self, client: ClaimwatchClient, limits: RateLimitLog | None = None) -> None:
         self.client = client
+        self.limits = limits or client.rate_limit_log
 
     async def send_alert(self, alert: AlertMessage) -> str | None:
         return await self._post(
@@ -65,12 +72,17 @@ class DiscordSender:
         try:
             message = await channel.send(**kwargs, allowed_mentions=NO_MENTIONS)
         except discord.RateLimited as exc:
+            is_global = self.limits.was_global(f"/channels/{channel_id}/messages")
             log.warning(
-                "Discord asks to wait %.0f s before posting to %s", exc.retry_after, channel_id
+                "Discord asks to wait %.0f s before posting to %s%s",
+                exc.retry_after,
+                "anywhere" if is_global else channel_id,
+                " (global limit)" if is_global else "",
             )
             raise DeliveryError(
                 f"rate limited by Discord for {exc.retry_after:.0f} s",
                 retry_after=exc.retry_after,
+                scope=(PLATFORM,) if is_global else None,
             ) from None
         except discord.NotFound as exc:
             raise DeliveryError(

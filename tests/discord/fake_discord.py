@@ -327,32 +327,44 @@ class FakeDiscord:
         rec = await self._record(request)
         return _json(self._message(CHANNEL_ID, rec.json))
 
-    def fail_next(self, channel_id: int, status: int, retry_after: float = 0.0, times: int = 1):
-        """The next ``times`` posts to the channel answer ``status`` (429, 403, 404)."""
+    def fail_next(
+        self,
+        channel_id: int,
+        status: int,
+        retry_after: float = 0.0,
+        times: int = 1,
+        *,
+        global_limit: bool = False,
+    ):
+        """The next ``times`` posts to the channel answer ``status`` (429, 403, 404);
+        ``global_limit`` makes a 429 Discord's global rate limit."""
         q = self.faults.setdefault(channel_id, deque())
         for _ in range(times):
-            q.append((status, retry_after))
+            q.append((status, retry_after, global_limit))
 
     async def channel_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel"])
         rec = await self._record(request)
         q = self.faults.get(channel_id)
         if q:
-            status, retry_after = q.popleft()
+            status, retry_after, global_limit = q.popleft()
             rec.query["_status"] = str(status)
             if status == 429:
+                headers = {
+                    "Retry-After": str(retry_after),
+                    "Via": "1.1 google",
+                    "X-RateLimit-Scope": "global" if global_limit else "user",
+                }
+                if global_limit:
+                    headers["X-RateLimit-Global"] = "true"
                 return _json(
                     {
                         "message": "You are being rate limited.",
                         "retry_after": retry_after,
-                        "global": False,
+                        "global": global_limit,
                     },
                     status=429,
-                    headers={
-                        "Retry-After": str(retry_after),
-                        "Via": "1.1 google",
-                        "X-RateLimit-Scope": "user",
-                    },
+                    headers=headers,
                 )
             if status == 403:
                 return _json({"message": "Missing Permissions", "code": 50013}, status=403)

@@ -34,6 +34,7 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str]
+    channel: str | None = None
 
 
 class FakeSlack:
@@ -66,9 +67,15 @@ class FakeSlack:
         return f"{self.url}/api/"
 
     def script(
-        self, method: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        self,
+        method: str,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        channel: str | None = None,
     ) -> None:
-        self.scripts.setdefault(method, []).append(Scripted(status, body, headers or {}))
+        """Answer the next call of ``method`` (to ``channel`` only, when given) like this."""
+        self.scripts.setdefault(method, []).append(Scripted(status, body, headers or {}, channel))
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -120,10 +127,11 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else body.get("token")
         self.calls.append(Call(method, token, body, raw))
-        queued = self.scripts.get(method)
-        if queued:
-            s = queued.pop(0)
-            return web.json_response(s.body, status=s.status, headers=s.headers)
+        queued = self.scripts.get(method) or []
+        for i, s in enumerate(queued):
+            if s.channel is None or s.channel == body.get("channel"):
+                del queued[i]
+                return web.json_response(s.body, status=s.status, headers=s.headers)
         handler = getattr(self, "api_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
