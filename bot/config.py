@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     slack_port: int = 3000
     slack_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    health_host: str = "0.0.0.0"
+    health_port: int = Field(default=8080, ge=-1, le=65535)
+    health_file: str | None = None
+    health_loop_stale_s: float = Field(default=10.0, gt=0)
+    health_dispatcher_stale_s: float = Field(default=120.0, gt=0)
+    health_db_stale_s: float = Field(default=60.0, gt=0)
+
     @field_validator("fetch_allow_hosts", "slack_admins", mode="before")
     @classmethod
     def _split_words(cls, v: object) -> object:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -99,6 +99,8 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.sweep_s = sweep_s
         self.limits = RateLimits()
+        self.on_progress: Callable[[], None] = lambda: None
+        self._stopping = False
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._run_lock = asyncio.Lock()
@@ -123,14 +125,33 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         self._loop = asyncio.get_running_loop()
-        while True:
+        while not self._stopping:
             try:
                 await self.run_once()
             except Exception:
                 log.exception("dispatcher run failed; retrying at the next sweep")
+            self.on_progress()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.sweep_s)
             self._wake.clear()
+
+    async def drain(self, timeout_s: float) -> bool:
+        """Graceful stop: finish the sends in flight, give back the alerts not yet sent.
+
+        Leased alerts not sent yet are released at once (no attempt counted), so
+        another process, or this one after a restart, sends them without waiting
+        for the lease to run out; no alert is sent twice. True when the run in
+        progress finished within ``timeout_s``.
+        """
+        self._stopping = True
+        self._wake.set()
+        try:
+            async with asyncio.timeout(timeout_s):
+                async with self._run_lock:
+                    return True
+        except TimeoutError:
+            log.warning("the dispatcher did not finish within %.0f s of the stop", timeout_s)
+            return False
 
     async def run_once(self, now: datetime | None = None) -> DispatchReport:
         """One pass: due instant alerts, then due digests, then notices."""
@@ -145,7 +166,7 @@ class Dispatcher:
         if not self.senders:
             return report
         slots = asyncio.Semaphore(PARALLEL_CHANNELS)
-        while True:
+        while not self._stopping:
             moment = now or datetime.now(UTC)
             jobs = await asyncio.to_thread(
                 self.repo.lease_due_alerts, list(self.senders), moment, LEASE_BATCH
@@ -161,6 +182,7 @@ class Dispatcher:
             )
             if now is not None and len(jobs) < LEASE_BATCH:
                 return report
+        return report
 
     async def _deliver_channel(
         self,
@@ -173,6 +195,9 @@ class Dispatcher:
         async with slots:
             for job in jobs:
                 moment = now or datetime.now(UTC)
+                if self._stopping:  # stopping: give it back unsent, for the next process
+                    await asyncio.to_thread(self.repo.release_alert, job.alert_id, moment)
+                    continue
                 wait = self.limits.wait_s(
                     job.platform, job.workspace_id, job.channel_id, moment.timestamp()
                 )
@@ -194,6 +219,8 @@ class Dispatcher:
             log.exception("alert %s to %s/%s failed", job.alert_id, job.platform, job.channel_id)
             await self._failed(job, DeliveryError(str(exc)), report, now)
             return
+        finally:
+            self.on_progress()
         if await asyncio.to_thread(self.repo.mark_alert_sent, job.alert_id, message_id):
             report.sent += 1
 
