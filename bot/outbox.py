@@ -6,12 +6,13 @@ dispatchers or two runs never send a row twice, and a crash leaves the row to
 be retried once its lease runs out. New alerts wake the dispatcher at once; a
 periodic sweep is the safety net.
 
-Leased alerts are sent channel by channel, in order within a channel, up to
-``PARALLEL_CHANNELS`` channels at once, so a slow or rate-limited channel
-holds up no other. A rate limit (``DeliveryError.retry_after``) pauses its
-bucket (``bot.ratelimits``: the channel, a workspace or a whole platform):
-alerts for that bucket are given back with the pause's end as their next
-attempt, unsent, and digests and notices for it wait too.
+One alert is in flight at a time, so a crash between a platform accepting a
+post and the mark costs at most one duplicate. A rate limit
+(``DeliveryError.retry_after``) pauses its bucket (``bot.ratelimits``: the
+channel, a workspace or a whole platform): leased alerts for that bucket are
+given back unsent with the pause's end as their next attempt, digests and
+notices for it wait too, and every other bucket keeps flowing. Senders hand
+429s back rather than wait inside a send, so nothing blocks the queue.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 RETRY_BASE_S = 10.0
 RETRY_CAP_S = 3600.0
 LEASE_BATCH = 50
-PARALLEL_CHANNELS = 8
 
 
 def alert_message(job: AlertJob) -> AlertMessage:
@@ -165,7 +165,6 @@ class Dispatcher:
         report = DispatchReport()
         if not self.senders:
             return report
-        slots = asyncio.Semaphore(PARALLEL_CHANNELS)
         while not self._stopping:
             moment = now or datetime.now(UTC)
             jobs = await asyncio.to_thread(
@@ -173,40 +172,29 @@ class Dispatcher:
             )
             if not jobs:
                 return report
-            channels: dict[tuple[str, ...], list[AlertJob]] = {}
             for job in jobs:
-                key = channel_scope(job.platform, job.workspace_id, job.channel_id)
-                channels.setdefault(key, []).append(job)
-            await asyncio.gather(
-                *(self._deliver_channel(queue, report, slots, now) for queue in channels.values())
-            )
+                await self._send_or_give_back(job, report, now)
             if now is not None and len(jobs) < LEASE_BATCH:
                 return report
         return report
 
-    async def _deliver_channel(
-        self,
-        jobs: list[AlertJob],
-        report: DispatchReport,
-        slots: asyncio.Semaphore,
-        now: datetime | None,
+    async def _send_or_give_back(
+        self, job: AlertJob, report: DispatchReport, now: datetime | None
     ) -> None:
-        """One channel's leased alerts, in order; the rest go back once its bucket is paused."""
-        async with slots:
-            for job in jobs:
-                moment = now or datetime.now(UTC)
-                if self._stopping:  # stopping: give it back unsent, for the next process
-                    await asyncio.to_thread(self.repo.release_alert, job.alert_id, moment)
-                    continue
-                wait = self.limits.wait_s(
-                    job.platform, job.workspace_id, job.channel_id, moment.timestamp()
-                )
-                if wait is not None:
-                    report.deferred += 1
-                    retry_at = moment + timedelta(seconds=wait)
-                    await asyncio.to_thread(self.repo.release_alert, job.alert_id, retry_at)
-                    continue
-                await self._deliver(job, report, now)
+        """Send one leased alert, unless stopping or its bucket is paused: then give it back."""
+        moment = now or datetime.now(UTC)
+        if self._stopping:  # unsent, for the next process (or this one after a restart)
+            await asyncio.to_thread(self.repo.release_alert, job.alert_id, moment)
+            return
+        wait = self.limits.wait_s(
+            job.platform, job.workspace_id, job.channel_id, moment.timestamp()
+        )
+        if wait is not None:
+            report.deferred += 1
+            retry_at = moment + timedelta(seconds=wait)
+            await asyncio.to_thread(self.repo.release_alert, job.alert_id, retry_at)
+            return
+        await self._deliver(job, report, now)
 
     async def _deliver(self, job: AlertJob, report: DispatchReport, now: datetime | None) -> None:
         sender = self.senders[job.platform]

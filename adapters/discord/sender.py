@@ -14,6 +14,7 @@ raises anything else.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -70,7 +71,7 @@ class DiscordSender:
         except ValueError:
             raise DeliveryError(f"'{channel_id}' is not a Discord channel id", pause=True) from None
         try:
-            message = await channel.send(**kwargs, allowed_mentions=NO_MENTIONS)
+            message = await self._send(channel, channel_id, kwargs)
         except discord.RateLimited as exc:
             is_global = self.limits.was_global(f"/channels/{channel_id}/messages")
             log.warning(
@@ -98,3 +99,23 @@ class DiscordSender:
         except discord.HTTPException as exc:
             raise DeliveryError(f"Discord answered {exc.status}: {exc.text}") from None
         return str(message.id)
+
+    async def _send(
+        self, channel: discord.PartialMessageable, channel_id: str, kwargs: dict[str, Any]
+    ) -> discord.Message:
+        """``channel.send``, given up at the first 429: the dispatcher pauses the bucket
+        instead of discord.py sleeping in here (it would retry the post after the wait)."""
+        send = asyncio.ensure_future(channel.send(**kwargs, allowed_mentions=NO_MENTIONS))
+        limited = self.limits.watch(f"/channels/{channel_id}/messages")
+        try:
+            await asyncio.wait({send, limited}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not send.done():
+                send.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await send
+            retry_after = limited.result() if limited.done() and not limited.cancelled() else 0
+            self.limits.unwatch(limited)
+        if send.cancelled():
+            raise discord.RateLimited(retry_after)
+        return send.result()

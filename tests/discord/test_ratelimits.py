@@ -4,6 +4,8 @@ paused bucket and every alert goes exactly once when the pause ends."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App
@@ -33,11 +35,11 @@ async def test_the_global_limit_pauses_every_channel(discord_bot, fake: FakeDisc
     await quake_topic(fake)
     await quake_topic_other_channel(fake)
     fake.fail_next(CHANNEL_ID, 429, retry_after=60, global_limit=True)
-    fake.fail_next(OTHER_CHANNEL_ID, 429, retry_after=60, global_limit=True)
     await ingest(app, 1, QUAKE_1)
-    await app.dispatcher.run_once()
+    report = await app.dispatcher.run_once()
     assert ("discord",) in app.dispatcher.limits.paused()
     tried = len(fake.find("POST", "/messages"))
+    assert (report.sent, report.deferred, tried) == (0, 2, 1)  # the other channel waits too
     await ingest(app, 2, QUAKE_2)
     report = await app.dispatcher.run_once()
     assert report.sent == 0 and len(fake.find("POST", "/messages")) == tried
@@ -45,3 +47,22 @@ async def test_the_global_limit_pauses_every_channel(discord_bot, fake: FakeDisc
     assert later.sent == 4
     assert {a.status for a in app.repo.alerts()} == {"sent"}
     assert len(fake.posts_to(CHANNEL_ID)) == len(fake.posts_to(OTHER_CHANNEL_ID)) == 2
+
+
+async def test_a_short_429_is_not_slept_on_inside_the_send(
+    discord_bot, fake: FakeDiscord, app: App
+):
+    """discord.py would sleep 5 s and post again; the sender hands the wait to the dispatcher,
+    which sends the other channel's alert at once and nothing to this one for 5 s."""
+    await quake_topic(fake)
+    await quake_topic_other_channel(fake)
+    fake.fail_next(CHANNEL_ID, 429, retry_after=5)
+    await ingest(app, 1, QUAKE_1)
+    started = time.monotonic()
+    report = await app.dispatcher.run_once()
+    assert time.monotonic() - started < 2.5
+    assert (report.sent, report.deferred) == (1, 1)
+    await asyncio.sleep(0.5)  # discord.py did not retry the post in the background either
+    assert len(fake.find("POST", f"/channels/{CHANNEL_ID}/messages")) == 1
+    later = await app.dispatcher.run_once(now=datetime.now(UTC) + timedelta(seconds=6))
+    assert later.sent == 1 and len(fake.posts_to(CHANNEL_ID)) == 1
