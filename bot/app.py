@@ -101,7 +101,10 @@ def build_app(
     if migrate:
         upgrade(repo.engine)
     dispatcher = Dispatcher(
-        repo, max_attempts=settings.alert_max_attempts, sweep_s=settings.dispatch_sweep_s
+        repo,
+        max_attempts=settings.alert_max_attempts,
+        sweep_s=settings.dispatch_sweep_s,
+        lease_s=settings.alert_lease_s,
     )
     pipeline = Pipeline(repo, extractor or make_extractor(settings), on_alerts=dispatcher.wake)
     fetcher = SafeFetcher(settings)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +24,12 @@ from bot.redact import install_log_redaction, redact, register_secrets
 from bot.topics import QueryError, TopicFile, slugify
 from storage.repository import ArticleIn
 
-app = typer.Typer(help="Claimwatch: claim alerts for news topics.", no_args_is_help=True)
+# no locals in tracebacks: they would print settings (a database URL with its password)
+app = typer.Typer(
+    help="Claimwatch: claim alerts for news topics.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 err = Console(stderr=True, highlight=False)
@@ -53,9 +60,28 @@ def _setup_logging(settings: Settings) -> None:
     install_log_redaction()
 
 
+@contextlib.contextmanager
+def _database_reachable(settings: Settings) -> Iterator[None]:
+    """A database that cannot be reached stops the command with one line (exit 1)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        yield
+    except DBAPIError as exc:
+        first = str(exc.orig or exc).strip().splitlines()[0]
+        err.print(
+            f"Claimwatch stopped: the database at {redact(settings.database_url)} cannot be "
+            f"used: {redact(first)}",
+            style="red",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+
+
 def _problem(text: str) -> None:
     """One bad item, by name with the reason; secrets masked, no markup read from it."""
-    err.print(Text("✗ ", style="red") + Text(redact(text)))
+    err.print(Text("✗ ", style="red") + Text(redact(text)), soft_wrap=True)
 
 
 @app.command()
@@ -72,11 +98,14 @@ def run(
         settings.demo = demo
     _setup_logging(settings)
     try:
-        asyncio.run(run_bot(settings))
+        with _database_reachable(settings):
+            asyncio.run(run_bot(settings))
     except KeyboardInterrupt:
         err.print("Stopped.")
     except AdapterFailed as exc:
-        err.print(f"Claimwatch stopped: {redact(str(exc))}", style="red", markup=False)
+        err.print(
+            f"Claimwatch stopped: {redact(str(exc))}", style="red", markup=False, soft_wrap=True
+        )
         raise typer.Exit(1) from None
 
 
@@ -86,7 +115,8 @@ def db_upgrade(revision: str = "head") -> None:
     from storage.db import upgrade
 
     settings = Settings()
-    upgrade(settings.database_url, revision)
+    with _database_reachable(settings):
+        upgrade(settings.database_url, revision)
     out.print(f"Database at {revision}.")
 
 
@@ -106,7 +136,8 @@ def ingest(
 
     settings = Settings()
     _setup_logging(settings)
-    application = build_app(settings)
+    with _database_reachable(settings):
+        application = build_app(settings)
     problems: list[str] = []
     counts = {"new": 0, "revision": 0, "duplicate": 0, "alerts": 0}
 

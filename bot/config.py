@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     feed_backoff_cap_s: int = 6 * 3600
     dispatch_sweep_s: float = 2.0
     alert_max_attempts: int = 8
+    alert_lease_s: float = Field(default=60.0, ge=1)
     digest_interval_s: int = Field(default=3600, ge=60)
 
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -93,11 +93,13 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         sweep_s: float = 5.0,
+        lease_s: float = 60.0,
     ) -> None:
         self.repo = repo
         self.senders: dict[str, Sender] = dict(senders or {})
         self.max_attempts = max_attempts
         self.sweep_s = sweep_s
+        self.lease = timedelta(seconds=lease_s)
         self.limits = RateLimits()
         self.on_progress: Callable[[], None] = lambda: None
         self._stopping = False
@@ -168,7 +170,7 @@ class Dispatcher:
         while not self._stopping:
             moment = now or datetime.now(UTC)
             jobs = await asyncio.to_thread(
-                self.repo.lease_due_alerts, list(self.senders), moment, LEASE_BATCH
+                self.repo.lease_due_alerts, list(self.senders), moment, LEASE_BATCH, self.lease
             )
             if not jobs:
                 return report

@@ -35,7 +35,6 @@ from bot.ingest.feedparse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from bot.ingest.fetch import ACCEPT_FEED, FetchError, SafeFetcher
 from bot.ingest.pages import fetch_article
 from bot.ingest.revisions import schedule_first_check
-from bot.ingest.urls import hostname_outlet
 from storage.models import Feed
 from storage.repository import ArticleIn, Repository
 
@@ -341,16 +340,7 @@ class FeedPoller:
             entry.url,
             reason,
         )
-        item = ArticleIn(
-            url=entry.url,
-            text=entry.text,
-            title=entry.title,
-            outlet=parsed.title or hostname_outlet(entry.url),
-            published_at=entry.published_at,
-            author=entry.author,
-            origin=ORIGIN_FEED,
-            feed_id=feed.id,
-        )
+        item = entry.article(parsed.title, ORIGIN_FEED, feed.id)
         try:
             return admit_article(item, max_chars=self.settings.article_max_chars), True
         except ArticleRefused as exc:

@@ -1,11 +1,13 @@
 """Reading articles from files: JSONL, .txt, .html, RSS/Atom files, and folders of these.
 
-Work per input is bounded: a file over ``MAX_FILE_BYTES`` is not read; JSONL
-is read one line at a time and a line too long for one article is skipped
-unread; HTML goes through ``bot.ingest.extraction`` (size, element, time and
-memory budget); every article passes ``admit_article`` (http(s) URL, text
-length, control characters). Each bad file or line becomes a ``FileProblem``
-naming it with the reason, and the rest of the batch goes on.
+Work per input is bounded: no file is read whole past its limit (HTML and
+.txt by what one article may hold, RSS/Atom by ``fetch_max_bytes``, a JSON
+array by ``MAX_JSON_ARRAY_BYTES``); JSONL is read one line at a time and a
+line too long for one article is skipped unread; HTML goes through
+``bot.ingest.extraction`` (size, element, time and memory budget); every
+article passes ``admit_article`` (http(s) URL, text length, control
+characters). Each bad file or line becomes a ``FileProblem`` naming it with
+the reason, and the rest of the batch goes on.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".txt", ".html", ".htm", ".xml", ".rss", ".atom"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_JSON_ARRAY_BYTES = 20 * 1024 * 1024  # a JSON array is parsed whole; JSON lines stream
 MAX_PROBLEMS_PER_FILE = 100
 _SNIFF_BYTES = 8192
 
@@ -51,10 +54,18 @@ class Limits:
 
     budget: Budget = field(default_factory=Budget)
     max_chars: int = DEFAULT_MAX_CHARS
+    max_feed_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(Budget.from_settings(settings), settings.article_max_chars)
+        return cls(
+            Budget.from_settings(settings), settings.article_max_chars, settings.fetch_max_bytes
+        )
+
+    @property
+    def max_text_bytes(self) -> int:
+        """The largest .txt that can hold an article under ``max_chars`` (4 bytes a character)."""
+        return self.max_chars * 4 + 64 * 1024
 
     @property
     def max_line_bytes(self) -> int:
@@ -240,17 +251,8 @@ def _feed_articles(content: str, where: str, limits: Limits) -> Iterator[Article
         if not entry.text.strip():
             yield FileProblem(f"{where}: {entry.url}", "feed item has no text")
             continue
-        item = ArticleIn(
-            url=entry.url,
-            text=entry.text,
-            title=entry.title,
-            outlet=feed.title or hostname_outlet(entry.url),
-            published_at=entry.published_at,
-            author=entry.author,
-            origin="file",
-        )
         try:
-            yield admit_article(item, max_chars=limits.max_chars)
+            yield admit_article(entry.article(feed.title, "file"), max_chars=limits.max_chars)
         except ArticleRefused as exc:
             yield FileProblem(f"{where}: {entry.url}", str(exc))
 
@@ -266,11 +268,11 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[ArticleIn | 
         ):
             yield from read_jsonl(path, limits)
         elif suffix == ".json":
-            yield from _json_array(_read_text(path), where, limits)
+            yield from _json_array(_read_text(path, MAX_JSON_ARRAY_BYTES), where, limits)
         elif suffix in (".html", ".htm"):
             yield admit_article(_html_article(path, limits), max_chars=limits.max_chars, local=True)
         elif suffix in (".xml", ".rss", ".atom"):
-            yield from _feed_articles(_read_text(path), where, limits)
+            yield from _feed_articles(_read_text(path, limits.max_feed_bytes), where, limits)
         elif suffix == ".txt":
             yield _text_article(path, limits)
         else:
@@ -285,6 +287,12 @@ def _starts_with_bracket(path: Path) -> bool:
 
 
 def _text_article(path: Path, limits: Limits) -> ArticleIn:
+    size = path.stat().st_size
+    if size > limits.max_text_bytes:
+        raise ArticleRefused(
+            f"the file is {megabytes(size)}, too long for one article "
+            f"(CLAIMWATCH_ARTICLE_MAX_CHARS is {limits.max_chars:,})"
+        )
     title, _, body = _read_text(path).strip().partition("\n")
     if not body.strip():
         raise ValueError("a .txt article needs a title line and then the text")
