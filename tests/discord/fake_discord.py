@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fake_ratelimit import ChannelLimit, header_seconds
+
 APP_ID = 900000000000000001
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
@@ -131,7 +133,8 @@ class FakeDiscord:
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies: list[dict[str, Any]] = []
         self.channels = {CHANNEL_ID: "news", OTHER_CHANNEL_ID: "alerts"}
-        self.faults: dict[int, deque[tuple[int, float]]] = {}
+        self.faults: dict[int, deque[tuple[int, float, bool]]] = {}
+        self.limits: dict[int, ChannelLimit] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.channel_messages: dict[int, list[dict[str, Any]]] = {}
         self._ids = itertools.count(910000000000000000)
@@ -345,6 +348,19 @@ class FakeDiscord:
     async def channel_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel"])
         rec = await self._record(request)
+        limit = self.limits.get(channel_id)
+        wait = limit.check() if limit is not None else None
+        if wait is not None:
+            rec.query["_status"] = "429"
+            return _json(
+                {"message": "You are being rate limited.", "retry_after": wait, "global": False},
+                status=429,
+                headers={
+                    "Retry-After": header_seconds(wait),
+                    "Via": "1.1 google",
+                    "X-RateLimit-Scope": "user",
+                },
+            )
         q = self.faults.get(channel_id)
         if q:
             status, retry_after, global_limit = q.popleft()
