@@ -35,7 +35,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/feeds.py
-	$(BIN)/python bench/html.py
+	$(BIN)/python bench/extraction.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

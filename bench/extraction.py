@@ -1,6 +1,6 @@
 """HTML extraction time and memory by page size and shape, without and with the budget.
 
-    .venv/bin/python bench/html.py [--sizes 0.1,0.3,1,3] [--unbounded-max-mb 1]
+    .venv/bin/python bench/extraction.py [--sizes 0.1,0.3,1,3] [--unbounded-max-mb 1]
 
 Shapes: ``article`` (paragraphs of prose: the common page), ``links`` (prose
 with a link per paragraph), ``spans`` (many tiny inline elements: the shape
@@ -87,12 +87,12 @@ def timed(fn: object, *args: object) -> tuple[float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="0.1,0.3,1,3")
+    parser.add_argument("--sizes", default="0.1,0.3,1,3,9")
     parser.add_argument("--unbounded-max-mb", type=float, default=1.0)
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     budget = Budget()
-    extract_page("<html><body><p>warm up the worker</p></body></html>", "", budget)
+    timed(extract_page, page("article", 10_000), "", budget)  # start the worker
     print(f"{'shape':8} {'MB':>5} {'unbounded':>10}  {'budget':>7}  outcome with the budget")
     for shape in ("article", "links", "spans"):
         for mb in sizes:
