@@ -37,7 +37,7 @@ class Runnable(Protocol):
 
 
 def make_extractor(settings: Settings) -> Extractor:
-    from bot.claims.rules import RuleExtractor
+    from bot.claims.extractor import RuleExtractor
 
     rules = RuleExtractor()
     if settings.extractor == "llm":

@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,8 @@ from rich.text import Text
 from bot.config import Settings
 from bot.ingest.files import FileProblem, Limits, read_paths
 from bot.redact import install_log_redaction, redact, register_secrets
-from bot.topics import QueryError, TopicFile, slugify
+from bot.replay import replay_events
+from bot.topics import QueryError, TopicFile
 from storage.repository import ArticleIn
 
 # no locals in tracebacks: they would print settings (a database URL with its password)
@@ -34,8 +34,6 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
-
-REPLAY_PLATFORM = "replay"
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -207,37 +205,6 @@ def load_articles(path: Path) -> tuple[list[ArticleIn], list[str]]:
     return items, problems
 
 
-def replay_events(
-    articles: list[ArticleIn], topic: TopicFile, settings: Settings, debug: bool = False
-) -> list[dict[str, object]]:
-    """The live pipeline over a throwaway store, in publication order."""
-    from bot.app import build_app
-
-    rows: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory(prefix="claimwatch-replay-") as tmp:
-        settings = settings.model_copy(update={"database_url": f"sqlite:///{tmp}/replay.db"})
-        application = build_app(settings)
-        repo = application.repo
-        t = repo.add_topic(REPLAY_PLATFORM, "replay", topic.name, slugify(topic.name), topic.query)
-        for alias, canonical in topic.aliases.items():
-            repo.add_alias(t.id, alias, canonical)
-        for item in articles:
-            outcome = application.pipeline.ingest_sync(item)
-            for event in outcome.events:
-                row = event.replay_json()
-                if debug:
-                    row["asserted_at"] = event.asserted_at.isoformat()
-                    row["note"] = event.note
-                rows.append(row)
-            if debug:
-                for sentence, reason in outcome.abstentions:
-                    rows.append(
-                        {"article_url": item.url, "abstained": reason, "sentence": sentence}
-                    )
-        repo.dispose()
-    return rows
-
-
 @app.command()
 def replay(
     articles: Annotated[
@@ -287,125 +254,50 @@ def replay(
         out.print(f"             [dim]“{row['evidence']}”[/dim]")
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
-
-
-def _print_eval(results: list[object], show_errors: bool, limit: int) -> None:
-    from rich.table import Table
-
-    from bot.evaluate import Metrics, StoryResult, overall, show_value
-
-    rows: list[tuple[str, Metrics]] = [
-        (r.story.name, r.metrics) for r in results if isinstance(r, StoryResult)
-    ]
-    if len(rows) > 1:
-        rows.append(("overall", overall([r for r in results if isinstance(r, StoryResult)])))
-    events = Table(title="Alert events (new_claim, new_source, changed) vs labels")
-    for col in ("story", "pred", "gold", "P", "R", "F1", "P kind", "R kind", "leaked rep."):
-        events.add_column(col, justify="left" if col == "story" else "right", no_wrap=True)
-    slots = Table(title="Slot accuracy over matched pairs")
-    for col in ("story", "pairs", "src exact", "src lenient", "value", "kind", "key ~"):
-        slots.add_column(col, justify="left" if col == "story" else "right", no_wrap=True)
-    for name, m in rows:
-        label = f"[bold]{name}[/bold]" if name == "overall" else name
-        events.add_row(
-            label,
-            str(m.predicted_alerts),
-            str(m.alert_labels),
-            _pct(m.precision),
-            _pct(m.recall),
-            _pct(m.f1),
-            _pct(m.precision_kind_exact),
-            _pct(m.recall_kind_exact),
-            f"{m.repeats_leaked} ({_pct(m.repeat_leak_share)})",
-        )
-        acc = m.as_dict()["slot_accuracy"]
-        slots.add_row(
-            label,
-            str(m.pairs),
-            *(
-                _pct(acc[k])
-                for k in ("source_exact", "source_lenient", "value", "kind", "key_lenient")
-            ),
-        )
-    out.print(events)
-    out.print(slots)
-    if not show_errors:
-        return
-    for r in results:
-        if not isinstance(r, StoryResult):
-            continue
-        out.rule(f"{r.story.name}: {len(r.errors.false_positives)} false positive(s)")
-        for p, g in r.errors.false_positives[:limit]:
-            why = f" [dim](label says {g.kind})[/dim]" if g is not None else ""
-            out.print(
-                f"  [red]FP[/red] {p.kind} · {p.key} · {p.source}: "
-                f"[bold]{show_value(p.value)}[/bold]{why}  [dim]{p.article_url}[/dim]"
-            )
-            out.print(f"       [dim]“{p.evidence}”[/dim]")
-        out.rule(f"{r.story.name}: {len(r.errors.misses)} miss(es)")
-        for g, p in r.errors.misses[:limit]:
-            why = f" [dim](predicted {p.kind} from {p.source})[/dim]" if p is not None else ""
-            out.print(
-                f"  [yellow]MISS[/yellow] {g.kind} · {g.key} · {g.source}: "
-                f"[bold]{show_value(g.value)}[/bold]{why}  [dim]{g.article_url}[/dim]"
-            )
-            out.print(f"       [dim]“{g.evidence}”[/dim]")
-
-
 @app.command("eval")
 def eval_command(
-    folder: Annotated[
-        Path | None,
+    paths: Annotated[
+        list[Path],
         typer.Argument(
-            help="A story folder, or a folder of them (articles.jsonl, labels.jsonl, topic.toml)."
+            help="Story folders (index.jsonl, the excerpts, labels.jsonl, topic.toml) or "
+            "folders of them, e.g. ../shared/corpus."
         ),
-    ] = None,
-    articles: Annotated[Path | None, typer.Option(help="Article JSONL.")] = None,
-    labels: Annotated[Path | None, typer.Option(help="Gold labels JSONL.")] = None,
-    topic: Annotated[Path | None, typer.Option(help="Topic TOML.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
-    show_errors: Annotated[
-        bool, typer.Option("--show-errors", help="List false positives and misses.")
+    ],
+    show: Annotated[
+        bool, typer.Option("--show", help="List every alert and every missed label.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="At most this many errors of each sort.")] = 50,
+    loso: Annotated[
+        bool,
+        typer.Option(
+            "--loso",
+            help="Leave one story out: replay each story with a scorer trained on the others "
+            "(needs scikit-learn).",
+        ),
+    ] = False,
 ) -> None:
-    """Replay labelled stories and score the events: precision, recall, leaks, slots."""
-    from bot.evaluate import Story, evaluate_story, report_json, stories_in
+    """Replay labelled stories and print what ../shared/corpus/score.py prints."""
+    from bot.quality.corpus import CorpusError, stories_in
+    from bot.quality.evaluation import evaluate
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     install_log_redaction()
-    if folder is not None:
-        if not folder.is_dir():
-            err.print(f"[red]{folder}: not a folder[/red]")
-            raise typer.Exit(2)
-        stories = stories_in(folder)
-        if not stories:
-            err.print(f"[red]{folder}: no articles.jsonl + labels.jsonl + topic.toml found[/red]")
-            raise typer.Exit(2)
-    elif articles and labels and topic:
-        for p in (articles, labels, topic):
-            if not p.is_file():
-                err.print(f"[red]{p}: no such file[/red]")
-                raise typer.Exit(2)
-        name = articles.parent.name if articles.name == "articles.jsonl" else articles.stem
-        stories = [Story(name, articles, labels, topic)]
-    else:
-        err.print("[red]Give a folder, or --articles, --labels and --topic.[/red]")
+    try:
+        stories = stories_in(list(paths))
+    except CorpusError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if not stories:
+        err.print("[red]No story folders (index.jsonl + topic.toml) found.[/red]")
         raise typer.Exit(2)
-    settings = Settings(demo=False, console=False)
-    results = []
-    for story in stories:
+    scorers = None
+    if loso:
         try:
-            results.append(evaluate_story(story, settings))
-        except (OSError, ValueError, QueryError) as exc:
-            err.print(f"[red]{story.name}: {exc}[/red]")
+            from bot.quality.train import examples, leave_one_out
+        except ImportError as exc:
+            err.print(f"[red]--loso needs scikit-learn ({exc.name} is not installed).[/red]")
             raise typer.Exit(2) from None
-    if as_json:
-        sys.stdout.write(json.dumps(report_json(results, with_errors=show_errors), indent=2) + "\n")
-        return
-    _print_eval(results, show_errors, limit)
+        scorers = leave_one_out(stories, [e for s in stories for e in examples(s)])
+    evaluate(stories, scorers=scorers, show=show, out=sys.stdout)
 
 
 @app.command()

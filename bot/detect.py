@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.claims.model import ClaimValue
+from bot.claims.model import ClaimValue, ExtractedClaim, Qualifier
 
 NEW_CLAIM = "new_claim"
 NEW_SOURCE = "new_source"
@@ -102,16 +102,49 @@ def latest_by_source(history: Sequence[Statement]) -> dict[str, Statement]:
     return KeyHistory(history).latest_by_source()
 
 
-def _compatible_restatement(new: ClaimValue, old: ClaimValue) -> bool:
-    """Same statement again, or a vaguer one that still contains it ("more than 1,000"
-    after "1,002"): nothing a reader needs to hear about."""
+def restates(new: ClaimValue, old: ClaimValue) -> bool:
+    """The same statement again, or a rounded or vaguer one that still holds the old figure
+    ("more than 1,000" or "nearly 1,500" after "1,409"): nothing a reader needs to hear."""
     if new.restates(old):
         return True
-    if new.kind != "figure" or old.kind != "figure":
+    if new.kind != "figure" or old.kind != "figure" or new.unit != old.unit:
         return False
-    new_lo, new_hi = new.interval
+    if new.qualifier in (None, Qualifier.EXACT, Qualifier.ABOUT) or old.unit == "time":
+        return False
     old_lo, old_hi = old.interval
-    return new_lo <= old_lo and old_hi <= new_hi
+    if old_lo != old_hi:
+        return False  # a bound after a bound is news unless it is the same figure
+    new_lo, new_hi = new.interval
+    return new_lo <= old_lo <= new_hi
+
+
+def one_per_statement(claims: Sequence[ExtractedClaim]) -> list[ExtractedClaim]:
+    """One claim per (key, source, value) in an article: when a story says "passed 1,000"
+    in its lead and "1,002 people" later, the first telling is the claim and the other is
+    extra evidence (a current statement is preferred to a background one). Different
+    figures from one source on one key stay apart (a regional and a national toll)."""
+    groups: dict[tuple[str, str], list[ExtractedClaim]] = {}
+    for c in sorted(claims, key=lambda c: (c.start, -c.precision)):
+        kept = groups.setdefault((c.key, c.source), [])
+        for i, other in enumerate(kept):
+            if restates(c.value, other.value) or restates(other.value, c.value):
+                if other.background and not c.background:
+                    kept[i] = c
+                break
+        else:
+            kept.append(c)
+    return sorted((c for kept in groups.values() for c in kept), key=lambda c: c.start)
+
+
+def _seen(value: ClaimValue, history: KeyHistory) -> tuple[str, ...]:
+    """The sources that already gave ``value`` (or a figure it restates) on this key."""
+    return tuple(
+        sorted(
+            src
+            for src, h in history.sources.items()
+            if any(restates(value, v) for v, _ in h.values)
+        )
+    )
 
 
 def classify(
@@ -126,13 +159,14 @@ def classify(
 ) -> Decision:
     """Classify one claim against the earlier statements of its key.
 
-    Same source: the same or a vaguer compatible value is a ``repeat``; a value it
-    gave before its latest one is a stale quote (``repeat``); a statement older
-    than its latest never overrides it; anything else is ``changed`` ("at least
-    46" → "at least 120" is a change even though the intervals overlap).
-    New source: a figure or status another source already gives is
-    corroboration (``repeat``); a stance is always news (who confirms or denies
-    matters), as is a figure nobody has given (``new_source``).
+    The rule of the labelled timelines: the first claim on a key is ``new_claim``.
+    A background retelling is a ``repeat`` when its value was heard before, else news,
+    and never replaces a newer value. A source already heard on the key repeats itself
+    when it gives its latest value again, a vaguer or rounded form of it, or a value it
+    gave before (a stale quote); anything else is ``changed``. A source new to the key
+    corroborates (``repeat``) when anyone already gave that value, a rounded or vaguer
+    form of it included; a value nobody gave is ``new_source`` — a more precise figure
+    after a vague one among them.
     """
     if not isinstance(history, KeyHistory):
         history = KeyHistory(history)
@@ -140,10 +174,14 @@ def classify(
         return Decision(NEW_CLAIM)
     latest = history.latest_by_source()
     mine = latest.get(source)
+    seen = _seen(value, history)
+    if background and seen:
+        return Decision(REPEAT, agrees_with=seen, note="an earlier statement quoted again",
+                        stale=True)  # fmt: skip
     if mine is not None:
-        if _compatible_restatement(value, mine.value):
+        if restates(value, mine.value):
             return Decision(REPEAT, previous=mine.value, agrees_with=(source,))
-        if background or asserted_at < mine.asserted_at:
+        if asserted_at < mine.asserted_at and not background:
             return Decision(
                 REPEAT,
                 previous=mine.value,
@@ -151,25 +189,23 @@ def classify(
                 stale=True,
             )
         if any(
-            value.restates(v) and first < mine.asserted_at
+            restates(value, v) and first < mine.asserted_at
             for v, first in history.sources[source].values
         ):
             return Decision(
                 REPEAT, previous=mine.value, note="an earlier value quoted again", stale=True
             )
-        note = None
-        if article_id is not None and article_id == mine.article_id:
+        note = "an earlier statement, newly reported" if background else None
+        if article_id is not None and article_id == mine.article_id and not background:
             note = f"edited in place by {outlet}" if outlet else "edited in place"
-        return Decision(CHANGED, previous=mine.value, note=note)
+        return Decision(CHANGED, previous=mine.value, note=note, stale=background)
+    if seen:
+        return Decision(REPEAT, agrees_with=seen, note="corroborates " + ", ".join(seen))
     others = {src: st for src, st in latest.items() if st.value.kind == value.kind}
-    if value.kind != "stance":
-        agreeing = tuple(sorted(src for src, st in others.items() if value.restates(st.value)))
-        if agreeing:
-            return Decision(
-                REPEAT, agrees_with=agreeing, note="corroborates " + ", ".join(agreeing)
-            )
     conflicting = tuple(
         sorted(src for src, st in others.items() if not value.agrees_with(st.value))
     )
     agreeing = tuple(sorted(src for src, st in others.items() if value.agrees_with(st.value)))
-    return Decision(NEW_SOURCE, conflicts_with=conflicting, agrees_with=agreeing)
+    note = "an earlier statement, newly reported" if background else None
+    return Decision(NEW_SOURCE, conflicts_with=conflicting, agrees_with=agreeing, note=note,
+                    stale=background)  # fmt: skip

@@ -21,8 +21,10 @@ from bot.claims.model import (
     ExtractedClaim,
     ExtractionContext,
     Extractor,
+    KnownKey,
+    KnownParty,
 )
-from bot.detect import Decision, KeyHistory, Statement, classify
+from bot.detect import Decision, KeyHistory, Statement, classify, one_per_statement
 from bot.topics import QueryError, haystack, parse_query
 from storage.models import Article, Topic
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
@@ -125,21 +127,6 @@ class _CachedHistory:
     fresh: bool = False
 
 
-def best_per_key_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
-    """At most one claim per (key, source): the most precise, then the first."""
-    best: dict[tuple[str, str], ExtractedClaim] = {}
-    for c in claims:
-        k = (c.key, c.source)
-        cur = best.get(k)
-        if (
-            cur is None
-            or (not c.background and cur.background)
-            or (c.background == cur.background and c.precision > cur.precision)
-        ):
-            best[k] = c
-    return sorted(best.values(), key=lambda c: c.start)
-
-
 class Pipeline:
     """Everything between a stored article and the outbox."""
 
@@ -223,10 +210,13 @@ class Pipeline:
                 folded = haystack(f"{article.title}\n{article.text}")
             if not query.matches_haystack(folded):
                 continue
+            parties, keys = self.repo.topic_vocabulary(topic.id)
             context = ExtractionContext(
                 topic_name=topic.name,
                 topic_terms=tuple(query.terms),
                 aliases=self._cached_aliases(topic),
+                known_parties=tuple(KnownParty(name, tuple(sp)) for name, sp in parties),
+                known_keys=tuple(KnownKey(k, label) for k, label in keys),
             )
             result = self.extractor.extract(
                 ArticleText(
@@ -241,7 +231,7 @@ class Pipeline:
             for a in result.abstentions:
                 log.debug("abstained on %r in %s: %s", a.sentence[:80], article.url, a.reason)
                 abstentions.append((a.sentence, a.reason))
-            decided.extend(self._decide(topic, article, best_per_key_source(result.claims)))
+            decided.extend(self._decide(topic, article, one_per_statement(result.claims)))
         stored = self.repo.record_claims(
             [(d.claim_in, d.event_in) for d in decided], processed=(article.id, article.revision)
         )

@@ -548,6 +548,35 @@ class Repository:
             )
             return [tuple(r) for r in rows]  # type: ignore[misc]
 
+    def topic_vocabulary(
+        self, topic_id: int, limit: int = 2000
+    ) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str]]]:
+        """What the extractor knows of a topic: its sources with their speakers, and its
+        keys with their labels, most recently heard first (bounded by ``limit`` each)."""
+        with self.session() as s:
+            speakers: dict[str, list[str]] = {}
+            for source, detail in s.execute(
+                select(Claim.source, Claim.source_detail)
+                .where(Claim.topic_id == topic_id)
+                .group_by(Claim.source, Claim.source_detail)
+                .order_by(func.max(Claim.id).desc())
+                .limit(limit)
+            ):
+                names = speakers.setdefault(source, [])
+                if detail and detail not in names:
+                    names.append(detail)
+            keys = [
+                (k, label)
+                for k, label, _ in s.execute(
+                    select(Claim.key, Claim.key_label, func.max(Claim.id))
+                    .where(Claim.topic_id == topic_id)
+                    .group_by(Claim.key, Claim.key_label)
+                    .order_by(func.max(Claim.id).desc())
+                    .limit(limit)
+                )
+            ]
+        return list(speakers.items()), keys
+
     def record_claims(
         self,
         records: Sequence[tuple[ClaimIn, EventIn | None]],

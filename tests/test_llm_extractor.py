@@ -15,11 +15,17 @@ from typing import Any
 import pytest
 
 from bot.app import make_extractor
-from bot.claims.keys import count_key
-from bot.claims.llm import LLMExtractor, counted_of, find_evidence, parse_answer, to_key
-from bot.claims.model import ArticleText, ClaimValue, ExtractionContext, Qualifier, Stance
-from bot.claims.rules import RuleExtractor
-from bot.claims.sources import canonical_source
+from bot.claims.extractor import RuleExtractor
+from bot.claims.llm import LLMExtractor, find_evidence, parse_answer, to_key
+from bot.claims.model import (
+    ArticleText,
+    ClaimValue,
+    ExtractionContext,
+    KnownKey,
+    KnownParty,
+    Qualifier,
+    Stance,
+)
 from bot.config import Settings
 
 KEY = "sk-test-not-a-real-key-7731"
@@ -45,6 +51,7 @@ CONTEXT = ExtractionContext(
     topic_name="Tessel valley flood",
     topic_terms=("flood*", "tessel*", "dam"),
     aliases={"ora": "Orrin · river authority"},
+    known_parties=(KnownParty("Orrin Red Cross society", ("Mara Voss",)),),
 )
 
 
@@ -152,16 +159,17 @@ def test_good_answer_gives_claims_with_offsets(fake_llm: FakeLLM) -> None:
     assert deaths.key_label == "deaths — count"
     assert deaths.value == ClaimValue.figure(23, Qualifier.EXACT, "deaths")
     assert deaths.evidence == S_AUTHORITY
-    homes = by[(count_key(counted_of("homes"))[0], "Orrin · river authority")]
+    homes = by[("homes:count", "Orrin · river authority")]
     assert homes.value.qualifier is Qualifier.ABOUT and homes.value.number == 200
-    red_cross = by[("deaths:count", canonical_source("Orrin Red Cross")[0])]
+    # a party the story already knows keeps its known name
+    red_cross = by[("deaths:count", "Orrin Red Cross society")]
     assert red_cross.evidence == S_RED_CROSS  # the article's own characters
     assert red_cross.value.qualifier is Qualifier.AT_LEAST
     assert red_cross.asserted_at is not None and red_cross.asserted_at.day == 2
     stance = next(c for c in result.claims if c.value.kind == "stance")
     assert stance.value.stance is Stance.DENIES
-    assert stance.key_label == "Tessel valley flood — confirmation"
-    assert stance.source == canonical_source("Governor Ilka Brandt")[0]
+    assert stance.source == "Governor Ilka Brandt"
+    assert stance.key_label == "Governor Ilka Brandt — position"
 
 
 def test_request_carries_model_key_and_json_mode(fake_llm: FakeLLM) -> None:
@@ -305,15 +313,21 @@ def test_parse_answer_accepts_fenced_json_and_bare_lists() -> None:
 
 
 def test_keys_map_to_the_rules_shape() -> None:
-    fig = ClaimValue.figure(3, Qualifier.EXACT)
-    assert to_key("North Korean soldiers in Russia — count", fig, "T") == (
-        "troops:count",
-        "troops — count",
+    fig = ClaimValue.figure(3, Qualifier.EXACT, "deaths")
+    assert to_key("people killed — count", fig, "Police", []) == ("deaths:count", "deaths — count")
+    pct = ClaimValue.figure(25, Qualifier.EXACT, "%")
+    assert to_key("pay offer", pct, "Company", []) == ("offer:percent", "offer — percent")
+    money = ClaimValue.figure(5e9, Qualifier.ABOUT, "USD")
+    assert to_key("insured losses", money, "Modeller", [])[0] == "losses:money"
+    stance = ClaimValue.of_stance(Stance.DECLINES)
+    assert to_key("anything", stance, "Defence Ministry", []) == (
+        "stance:defence-ministry-position",
+        "Defence Ministry — position",
     )
-    assert to_key("troops — location", ClaimValue.of_status("Kursk"), "T")[0] == "troops:location"
-    assert to_key("troops — status", ClaimValue.of_status("in combat"), "T")[0] == "troops:status"
-    assert to_key("anything", ClaimValue.of_stance(Stance.CONFIRMS), "NK troops")[1] == (
-        "NK troops — confirmation"
+    known = [KnownKey("says:pagers-made-budapest-firm", "pagers made by the Budapest firm")]
+    status = ClaimValue.of_status("yes")
+    assert to_key("the pagers were made by the Budapest firm", status, "X", known)[0] == (
+        "says:pagers-made-budapest-firm"
     )
 
 

@@ -1,4 +1,4 @@
-"""Replays of stories whose figure is a rate or an amount, through the real extractor."""
+"""A replay of a story whose figure is a rate, through the real extractor."""
 
 from __future__ import annotations
 
@@ -46,11 +46,15 @@ def test_a_rate_story_alerts_on_the_new_rate_and_ignores_forecasts(tmp_path: Pat
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     inflation = [
-        (r["kind"], r["value"], r["previous_value"]) for r in rows if r["key"] == "inflation — rate"
+        (r["kind"], r["value"], r["previous_value"])
+        for r in rows
+        if r["key"] == "inflation — percent"
     ]
     assert inflation == [
         ("new_claim", "3.2%", None),
         ("changed", "4.1%", "3.2%"),
         ("repeat", "4.1%", None),
     ]
-    assert not any(r["value"] == "3%" for r in rows)
+    # forecasts and expectations are a key of their own, never the current rate
+    forecasts = {r["value"] for r in rows if r["key"] == "inflation forecast — percent"}
+    assert forecasts == {"3%"}

@@ -1,1 +1,0 @@
-"""Claim extraction, normalisation and the claim data model."""

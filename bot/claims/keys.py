@@ -1,35 +1,135 @@
-"""Claim keys and their human labels.
+"""Claim keys found in the text, normalised across wordings, each with a readable label.
 
-Keys are coarse on purpose so that different outlets' wordings of the same
-proposition meet: every count of soldiers, whether "sent 12,000 soldiers" or
-"12,000 troops deployed", is ``troops:count``.
+A figure's key is what it measures and its unit ("deaths — count", "offer —
+percent", "losses — money"). A statement's key is its proposition: the words
+of the sentence's content once the speaker, the speech verb and function words
+are set aside. A new statement is matched against the topic's known statement
+keys (their labels, from the store) by the share of content words they have
+in common, so "the pagers were made by the Budapest firm" and "the firm made
+the pagers" meet under one key, while a proposition nobody stated before gets
+a key of its own, labelled with its own words.
 """
 
 from __future__ import annotations
 
-STANCE_KEY = "topic:stance"
+import re
+from collections.abc import Sequence
+
+from bot.claims.attribution import INVERTED
+from bot.claims.candidates import Candidate
+from bot.claims.lexicons import Lexicon, lexicon
+from bot.claims.measures import Measure, singular
+from bot.claims.model import KnownKey
+from bot.claims.quantities import PERCENT, TIME, Quantity
+
+STATEMENT_PREFIX = "says:"
+STANCE_PREFIX = "stance:"
+MATCH_OVERLAP = 0.6
+_LABEL_WORDS = 8
+_SLUG = re.compile(r"[^a-z0-9]+")
+_LEADING = frozenset(["that", "the", "a", "an", "it", "which", "and", "but", "as", "while"])
 
 
-def count_key(counted: str) -> tuple[str, str]:
-    return f"{counted}:count", f"{counted} — count"
+def unit_name(q: Quantity) -> str:
+    if q.is_money:
+        return "money"
+    if q.unit == PERCENT:
+        return "percent"
+    if q.unit == TIME:
+        return "time"
+    return "count"
 
 
-def rate_key(measured: str) -> tuple[str, str]:
-    return f"{measured}:rate", f"{measured} — rate"
+def figure_key(measure: Measure | None, q: Quantity, forecast: bool = False) -> tuple[str, str]:
+    """("deaths:count", "deaths — count") for a figure of ``measure``; a forecast or target
+    is a key of its own ("inflation forecast — percent")."""
+    family = (measure.family if measure is not None and measure.family else "figure").replace(
+        "_", " "
+    )
+    if forecast:
+        family += " forecast"
+    unit = unit_name(q)
+    return f"{_SLUG.sub('-', family).strip('-')}:{unit}", f"{family} — {unit}"
 
 
-def amount_key(measured: str) -> tuple[str, str]:
-    return f"{measured}:amount", f"{measured} — amount"
+def signature(words: Sequence[str], lex: Lexicon | None = None) -> frozenset[str]:
+    """The content words of a proposition: lower case, singular, no function words."""
+    lex = lex or lexicon()
+    return frozenset(
+        singular(w)
+        for w in words
+        if w.isalpha() and len(w) > 2 and w not in lex.stopwords and w not in lex.speech
+    )
 
 
-def status_key(counted: str) -> tuple[str, str]:
-    return f"{counted}:status", f"{counted} — status"
+def _content_span(c: Candidate) -> tuple[int, int]:
+    """Token range of what is said: after the speech verb, or before an inverted one."""
+    v = c.view
+    n = len(v.tokens)
+    a = v.attribution
+    if a is None:
+        return 0, n
+    if a.kind == INVERTED or a.cue_index > n * 0.6:
+        end = a.mention.first if a.mention.first < a.cue_index else a.cue_index
+        return 0, max(1, end)
+    return a.cue_index + 1, n
 
 
-def location_key(counted: str) -> tuple[str, str]:
-    return f"{counted}:location", f"{counted} — location"
+def proposition(
+    c: Candidate, party_words: frozenset[str], lex: Lexicon | None = None
+) -> tuple[list[str], str]:
+    """The proposition's words (for matching) and a short label in the text's own words."""
+    lex = lex or lexicon()
+    v = c.view
+    a, b = _content_span(c)
+    mention = v.attribution.mention if v.attribution else None
+    words: list[str] = []
+    shown: list[str] = []
+    for i in range(a, b):
+        tok = v.tokens[i]
+        if mention is not None and mention.first <= i <= mention.last:
+            continue
+        if tok.kind == "punct":
+            if tok.text in (",", ";", ":", "—", "–") and len(shown) >= 4:
+                break
+            continue
+        low = tok.lower
+        if low in party_words:
+            continue
+        words.append(low)
+        if shown or low not in _LEADING:
+            shown.append(tok.text)
+    label = " ".join(shown[:_LABEL_WORDS]).strip(" \"'“”‘’")
+    return words, label
 
 
-def stance_key(topic_name: str) -> tuple[str, str]:
-    name = topic_name.strip() or "claim"
-    return STANCE_KEY, f"{name} — confirmation"
+def statement_key(
+    words: Sequence[str], label: str, known: Sequence[KnownKey], lex: Lexicon | None = None
+) -> tuple[str, str]:
+    """The known statement key this proposition restates, or a new one of its own."""
+    lex = lex or lexicon()
+    sig = signature(words, lex)
+    best: tuple[float, KnownKey] | None = None
+    for k in known:
+        if not k.key.startswith(STATEMENT_PREFIX):
+            continue
+        ksig = signature(k.label.lower().split(), lex)
+        if len(ksig) < 2 or len(sig) < 2:
+            continue
+        overlap = len(sig & ksig) / min(len(sig), len(ksig))
+        if overlap >= MATCH_OVERLAP and (best is None or overlap > best[0]):
+            best = (overlap, k)
+    if best is not None:
+        return best[1].key, best[1].label
+    label = label or "statement"
+    slug_words = [w for w in label.lower().split() if w not in lex.stopwords][:6] or ["statement"]
+    slug = _SLUG.sub("-", " ".join(slug_words)).strip("-")[:80]
+    return f"{STATEMENT_PREFIX}{slug}", label
+
+
+def stance_key(party: str, cls: str, lex: Lexicon | None = None) -> tuple[str, str]:
+    """A party's position of one family ("Delta — blame", "Ministry — position")."""
+    lex = lex or lexicon()
+    family = lex.stance_family.get(cls, cls)
+    slug = _SLUG.sub("-", f"{party} {family}".lower()).strip("-")[:80]
+    return f"{STANCE_PREFIX}{slug}", f"{party} — {family}"

@@ -23,9 +23,11 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.claims.counted import class_of
-from bot.claims.keys import count_key, location_key, stance_key, status_key
+from bot.claims.keys import STATEMENT_PREFIX, figure_key, stance_key, statement_key
+from bot.claims.lexicons import lexicon
+from bot.claims.measures import Measure
 from bot.claims.model import (
+    STANCE_OF_CUE,
     Abstention,
     ArticleText,
     ClaimValue,
@@ -33,38 +35,46 @@ from bot.claims.model import (
     ExtractionContext,
     ExtractionResult,
     Extractor,
+    KnownKey,
     Qualifier,
     Stance,
 )
-from bot.claims.sources import canonical_source
+from bot.claims.parties import PartyResolver
+from bot.claims.quantities import COUNT, PERCENT, TIME, Quantity
+from bot.detect import one_per_statement
 
 log = logging.getLogger(__name__)
 
 MAX_ARTICLE_CHARS = 24_000
 
-SYSTEM_PROMPT = """You extract claims from a news article for a claim tracker.
-A claim is WHO asserts WHAT about the tracked topic: a figure (a count with a
-qualifier), a stance on the topic's proposition, or a status word.
+_STANCE_WORDS = " | ".join(f'"{s}"' for s in Stance)
+SYSTEM_PROMPT = f"""You extract claims from a news article for a claim tracker.
+A claim is WHO asserts WHAT about the tracked topic: any figure the article gives
+about it (a count, a percentage, an amount of money, a time of day), or the
+stance or status a named party takes on one of the topic's propositions.
 Answer with one JSON object and nothing else:
-{"claims": [{
-  "source": "who asserts it, as the article names them (institution first:
-             'Taleria disaster management agency'); the outlet's name when unattributed",
+{{"claims": [{{
+  "source": "the party that asserts it, as the article names it (an institution
+             rather than its spokesperson); the outlet's name when unattributed",
   "source_detail": "the named speaker, e.g. 'spokesman Kerem Tal', or null",
-  "key": "counted thing + predicate, e.g. 'deaths — count', 'troops — status',
-          'troops — location', '<topic> — confirmation'",
-  "value": {"kind": "figure" | "stance" | "status",
+  "key": "for a figure: the measured thing, e.g. 'deaths', 'flights cancelled',
+          'pay offer', 'insured losses'; for a stance or status: the
+          proposition in a few words, e.g. 'pagers made by the firm'",
+  "value": {{"kind": "figure" | "stance" | "status",
             "number": 212, "qualifier": "exact" | "at least" | "more than" | "about" |
-            "up to" | "range", "number_high": null, "unit": "deaths",
-            "stance": "confirms" | "denies" | "declines to confirm" | "considers credible",
-            "status": "in combat"},
+            "up to" | "range", "number_high": null,
+            "unit": "count" | "percent" | "USD" | "EUR" | … (a currency code) | "time",
+            "stance": {_STANCE_WORDS},
+            "status": "a few words"}},
   "evidence": "the whole sentence carrying the claim, copied verbatim from the article",
   "asserted_at": "ISO 8601 date when the source said it, or null",
   "background": true when the sentence reports an older statement ("had said last week")
-}]}
+}}]}}
 Rules: copy evidence character for character; never invent a figure; skip dates,
-times, ages, money, percentages, magnitudes, distances and phone numbers; at most
-one claim per key and source (the most precise); "nearly"/"around"/"some" = about,
-"as many as" = up to, "between A and B" = range."""
+ages, years, distances and phone numbers; a time of day is a figure only when it is
+the claim ("the alert was sent at 20:12", unit "time", number = minutes after
+midnight); at most one claim per key and source (the most precise);
+"nearly"/"around"/"some" = about, "as many as" = up to, "between A and B" = range."""
 
 
 # ------------------------------------------------------------------ schema
@@ -139,14 +149,17 @@ _QUALIFIERS: dict[str, Qualifier] = {
 }
 _STANCES: dict[str, Stance] = {
     **{str(s): s for s in Stance},
+    **{cls.replace("_", " "): st for cls, st in STANCE_OF_CUE.items()},
     "confirm": Stance.CONFIRMS,
     "confirmed": Stance.CONFIRMS,
     "deny": Stance.DENIES,
     "denied": Stance.DENIES,
     "declines": Stance.DECLINES,
-    "declined to confirm": Stance.DECLINES,
-    "does not confirm": Stance.DECLINES,
+    "declined to comment": Stance.DECLINES,
+    "declines to confirm": Stance.DECLINES,
+    "no comment": Stance.DECLINES,
     "credible": Stance.CREDIBLE,
+    "apologizes": Stance.APOLOGISES,
 }
 _UNATTRIBUTED = frozenset({"", "unattributed", "unknown", "outlet", "the outlet", "none", "null"})
 _KEY_SPLIT = re.compile(r"\s+[—–-]\s+|\s*[—–:]\s*")
@@ -161,8 +174,13 @@ _QUOTE_CLASS = {
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.IGNORECASE)
 
 
-def to_value(v: LLMValue) -> ClaimValue:
-    """The model's value as a ``ClaimValue``; ``ValueError`` when it does not make one."""
+_UNITS = {"count": COUNT, "": COUNT, "percent": PERCENT, "%": PERCENT, "time": TIME}
+
+
+def to_value(v: LLMValue, measure: str = "figure") -> ClaimValue:
+    """The model's value as a ``ClaimValue``; ``ValueError`` when it does not make one.
+
+    A count carries its measure as unit ("23 deaths"), as the rule extractor's do."""
     if v.kind == "figure":
         if v.number is None:
             raise ValueError("figure without a number")
@@ -175,7 +193,9 @@ def to_value(v: LLMValue) -> ClaimValue:
             q = Qualifier.EXACT
         if q is not Qualifier.RANGE:
             high = None
-        return ClaimValue.figure(v.number, q, v.unit or None, high)
+        unit_text = (v.unit or "").strip()
+        unit = _UNITS.get(unit_text.lower(), unit_text.upper() if len(unit_text) == 3 else COUNT)
+        return ClaimValue.figure(v.number, q, measure if unit == COUNT else unit, high)
     if v.kind == "stance":
         s_text = re.sub(r"[_\s]+", " ", (v.stance or "").strip().lower())
         if s_text not in _STANCES:
@@ -186,29 +206,47 @@ def to_value(v: LLMValue) -> ClaimValue:
     return ClaimValue.of_status(v.status or "")
 
 
-def counted_of(phrase: str) -> str:
-    """The counted class of a key's subject ("Dravian soldiers in Belvar" -> "troops")."""
-    words = re.findall(r"[a-z]+", phrase.lower())
-    for w in reversed(words):
-        cls = class_of(w)
-        if cls is not None:
-            return cls
-    return " ".join(words) or "claim"
+def measure_of_key(key: str) -> str:
+    """The measure family a figure key names ("flood deaths — count" -> "deaths")."""
+    lex = lexicon()
+    subject = _KEY_SPLIT.split(key.strip(), maxsplit=1)[0] if key.strip() else ""
+    words = re.findall(r"[a-z]+", subject.lower())
+    for i in range(len(words)):
+        phrase = lex.measure.match(words, i)
+        if phrase is not None:
+            return lex.measure_family[phrase]
+    return words[-1] if words else "figure"
 
 
-def to_key(key: str, value: ClaimValue, topic_name: str) -> tuple[str, str]:
-    """The model's "thing — predicate" key in the rule extractor's (key, label) shape."""
-    parts = [p for p in _KEY_SPLIT.split(key.strip(), maxsplit=1) if p.strip()]
-    subject = parts[0] if parts else ""
-    predicate = parts[1].strip().lower() if len(parts) > 1 else ""
-    if value.kind == "stance":
-        return stance_key(topic_name)
-    counted = counted_of(subject)
+def to_key(key: str, value: ClaimValue, source: str, known: list[KnownKey]) -> tuple[str, str]:
+    """The model's key in the rule extractor's (key, label) shape: the measured thing and
+    unit of a figure, the party's position for a stance, the proposition of a status."""
     if value.kind == "figure":
-        return count_key(counted)
-    if predicate.startswith(("location", "place", "where")):
-        return location_key(counted)
-    return status_key(counted)
+        q = Quantity(
+            value.number or 0.0,
+            value.number_high,
+            value.qualifier or Qualifier.EXACT,
+            _quantity_unit(value),
+            0,
+            0,
+            0,
+        )
+        family = str(value.unit) if q.unit == COUNT and value.unit else measure_of_key(key)
+        return figure_key(Measure(family, family), q)
+    if value.kind == "stance" and value.stance is not None:
+        cls = next((c for c, st in STANCE_OF_CUE.items() if st is value.stance), "confirms")
+        return stance_key(source, cls)
+    return statement_key(key.lower().split(), key.strip(), known)
+
+
+def _quantity_unit(value: ClaimValue) -> str:
+    if value.unit == "%":
+        return PERCENT
+    if value.unit == "time":
+        return TIME
+    if value.unit and len(value.unit) == 3 and value.unit.isupper():
+        return value.unit
+    return COUNT
 
 
 def find_evidence(text: str, evidence: str) -> tuple[int, int] | None:
@@ -361,6 +399,8 @@ class LLMExtractor:
     ) -> ExtractionResult:
         text = article.text
         aliases = {k.lower(): v for k, v in context.aliases.items()}
+        resolver = PartyResolver(context.known_parties, article.outlet)
+        known = list(context.known_keys)
         result = ExtractionResult()
         claims: list[ExtractedClaim] = []
         for c in answer.claims:
@@ -382,10 +422,12 @@ class LLMExtractor:
                 log.info("LLM claim rejected on %s: %s", article.url, exc)
                 result.abstentions.append(Abstention(text[start:end], start, end, f"llm: {exc}"))
                 continue
-            key, label = to_key(c.key, value, context.topic_name)
-            if value.kind == "figure":  # the unit is the counted class, as the rules have it
-                value = replace(value, unit=key.split(":", 1)[0])
-            source, detail = self._source(c, article, aliases)
+            source, detail = self._source(c, article, aliases, resolver)
+            if value.kind == "figure" and _quantity_unit(value) == COUNT:
+                value = replace(value, unit=measure_of_key(c.key))
+            key, label = to_key(c.key, value, source, known)
+            if key.startswith(STATEMENT_PREFIX) and not any(k.key == key for k in known):
+                known.append(KnownKey(key, label))
             claims.append(
                 ExtractedClaim(
                     key=key,
@@ -398,38 +440,22 @@ class LLMExtractor:
                     source_detail=detail,
                     asserted_at=c.asserted_at,
                     background=c.background,
-                    precision=_precision(value),
+                    precision=value.precision,
                 )
             )
-        result.claims = _one_per_key_and_source(claims)
+        result.claims = one_per_statement(claims)
         return result
 
     @staticmethod
     def _source(
-        c: LLMClaim, article: ArticleText, aliases: dict[str, str]
+        c: LLMClaim, article: ArticleText, aliases: dict[str, str], resolver: PartyResolver
     ) -> tuple[str, str | None]:
         raw = re.sub(r"\s+", " ", c.source).strip()
         if raw.lower() in _UNATTRIBUTED:
             return article.outlet.strip() or "unattributed", None
-        source, detail = canonical_source(raw, aliases)
-        if detail is None and c.source_detail and c.source_detail.strip():
-            detail = c.source_detail.strip()
-            if detail.lower() in aliases:
-                source = aliases[detail.lower()]
-        return source, detail
-
-
-def _precision(value: ClaimValue) -> int:
-    if value.kind != "figure":
-        return 1
-    return {Qualifier.EXACT: 3, Qualifier.RANGE: 2}.get(value.qualifier or Qualifier.EXACT, 1)
-
-
-def _one_per_key_and_source(claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
-    """At most one claim per (key, source): current over background, then most precise."""
-    best: dict[tuple[str, str], ExtractedClaim] = {}
-    for c in claims:
-        cur = best.get((c.key, c.source))
-        if cur is None or (not c.background, c.precision) > (not cur.background, cur.precision):
-            best[(c.key, c.source)] = c
-    return sorted(best.values(), key=lambda c: (c.start, c.key, c.source))
+        detail = c.source_detail.strip() if c.source_detail and c.source_detail.strip() else None
+        if raw.lower() in aliases:
+            return aliases[raw.lower()], detail
+        if detail is not None and detail.lower() in aliases:
+            return aliases[detail.lower()], detail
+        return resolver.canonical(raw), detail

@@ -25,17 +25,57 @@ class Qualifier(StrEnum):
 
 
 class Stance(StrEnum):
+    """A party's position on a proposition, as the cue words of ``cues.toml`` name it."""
+
     CONFIRMS = "confirms"
     DENIES = "denies"
-    DECLINES = "declines to confirm"
+    DECLINES = "declines to comment"
+    BLAMES = "blames"
+    APOLOGISES = "apologises"
+    RESIGNS = "resigns"
+    RULES_OUT = "rules out"
+    DECLARES = "declares"
+    RESTORES = "restores"
+    SUSPENDS = "suspends"
+    SUPPORTS = "supports"
+    OPPOSES = "opposes"
+    EXPECTS = "expects"
+    SUES = "sues"
+    INVESTIGATES = "investigates"
+    REQUESTS = "requests"
+    PLEDGES = "pledges"
     CREDIBLE = "considers credible"
+
+
+# Cue classes of ``lexicon/cues.toml`` -> stances.
+STANCE_OF_CUE: dict[str, Stance] = {
+    "confirms": Stance.CONFIRMS,
+    "denies": Stance.DENIES,
+    "declines": Stance.DECLINES,
+    "blames": Stance.BLAMES,
+    "apologises": Stance.APOLOGISES,
+    "resigns": Stance.RESIGNS,
+    "rules_out": Stance.RULES_OUT,
+    "declares": Stance.DECLARES,
+    "restores": Stance.RESTORES,
+    "suspends": Stance.SUSPENDS,
+    "supports": Stance.SUPPORTS,
+    "opposes": Stance.OPPOSES,
+    "expects": Stance.EXPECTS,
+    "sues": Stance.SUES,
+    "investigates": Stance.INVESTIGATES,
+    "requests": Stance.REQUESTS,
+    "pledges": Stance.PLEDGES,
+}
 
 
 ABOUT_TOLERANCE = 0.1
 
 # Currency codes a money figure's ``unit`` may carry, with their symbols.
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-CURRENCY_CODES = frozenset([*CURRENCY_SYMBOLS, "CNY", "RUB", "INR", "KRW", "CHF"])
+CURRENCY_CODES = frozenset(
+    [*CURRENCY_SYMBOLS, "CNY", "RUB", "INR", "KRW", "CHF", "AUD", "CAD", "ILS", "TRY", "MXN"]
+)
 
 ValueKind = Literal["figure", "stance", "status"]
 
@@ -117,6 +157,10 @@ class ClaimValue:
         if self.kind != "figure":
             return self.agrees_with(other)
         assert self.number is not None and other.number is not None
+        if self.unit != other.unit:
+            return False
+        if self.unit == "time":
+            return self.number == other.number and self.number_high == other.number_high
 
         loose = Qualifier.ABOUT in (self.qualifier, other.qualifier)
         tolerance = ABOUT_TOLERANCE if loose else 0.01
@@ -128,6 +172,14 @@ class ClaimValue:
 
         return close(self.number, other.number) and close(self.number_high, other.number_high)
 
+    @property
+    def precision(self) -> int:
+        """How precise a figure is: exact > range > about > a bound (0 for non-figures)."""
+        if self.kind != "figure":
+            return 0
+        q = self.qualifier or Qualifier.EXACT
+        return {Qualifier.EXACT: 4, Qualifier.RANGE: 3, Qualifier.ABOUT: 2}.get(q, 1)
+
     def display(self) -> str:
         if self.kind == "stance":
             return str(self.stance)
@@ -136,6 +188,11 @@ class ClaimValue:
         assert self.number is not None
         if self.unit in CURRENCY_CODES:
             return self._display_money()
+        if self.unit == "time":
+            minutes = int(self.number)
+            q = self.qualifier or Qualifier.EXACT
+            prefix = "" if q is Qualifier.EXACT else f"{q} "
+            return f"{prefix}{minutes // 60:02d}:{minutes % 60:02d}"
         unit = ("%" if self.unit == "%" else f" {self.unit}") if self.unit else ""
         q = self.qualifier or Qualifier.EXACT
         if q is Qualifier.RANGE and self.number_high is not None:
@@ -195,17 +252,38 @@ class ArticleText:
 
 
 @dataclass(frozen=True)
+class KnownParty:
+    """A party the story already has: its name and the people who spoke for it."""
+
+    name: str
+    speakers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnownKey:
+    """A key the topic already has, with its label."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ExtractionContext:
-    """Per-topic knowledge the extractor may use.
+    """Per-topic knowledge the extractor may use, all of it read from the store.
 
     ``topic_terms`` are the positive words and phrases of the topic query
     (prefix terms keep their trailing ``*``); ``aliases`` maps an alias (lower
-    case) to the canonical source name an admin chose.
+    case) to the canonical source name an admin chose; ``known_parties`` and
+    ``known_keys`` are the sources (with their speakers) and keys of the
+    topic's earlier claims, so that a party keeps its name and a proposition
+    its key across the story in any process.
     """
 
     topic_name: str = ""
     topic_terms: Sequence[str] = ()
     aliases: Mapping[str, str] = field(default_factory=dict)
+    known_parties: Sequence[KnownParty] = ()
+    known_keys: Sequence[KnownKey] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Claim rules: each module reads a ``SentenceView`` and proposes candidate claims."""

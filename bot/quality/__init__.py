@@ -1,0 +1,1 @@
+"""Measuring the claim engine: labelled timelines, scoring, training the scorer."""

@@ -1,0 +1,76 @@
+"""Who speaks: mentions, attribution cues and one name per party (sentences we wrote)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.claims.attribution import ACCORDING, INVERTED, POSSESSIVE, SPEECH
+from bot.claims.model import KnownParty
+from bot.claims.parties import PartyResolver
+from bot.claims.view import analyse_sentence
+
+
+def view(text: str):
+    return analyse_sentence(0, text, 0, len(text), 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        ("The Harbor Authority said 12 ships were stuck.", "Harbor Authority", SPEECH),
+        ("Twelve ships were stuck, the Harbor Authority said.", "Harbor Authority", SPEECH),
+        ("Twelve ships were stuck, said the Harbor Authority.", "Harbor Authority", INVERTED),
+        ("Twelve ships were stuck, said the port's director.", "port's director", INVERTED),
+        ("According to the regional government, 12 died.", "regional government", ACCORDING),
+        ("The ministry's figures show 12 deaths.", "ministry's", POSSESSIVE),
+        (
+            "Mayor Ana Ruiz, the head of the crisis unit, has also said 12 died.",
+            "Mayor Ana Ruiz",
+            SPEECH,
+        ),
+    ],
+)
+def test_attribution_finds_the_party(text: str, speaker: str, kind: str) -> None:
+    a = view(text).attribution
+    assert a is not None and a.kind == kind and speaker in a.mention.text
+
+
+def test_outlet_voice_has_no_attribution() -> None:
+    assert view("Twelve ships were stuck in the harbour on Monday.").attribution is None
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "speaker"),
+    [
+        ("Chilean Health Minister Lea Holt said 12 died.", "Chile · Health Ministry", "Lea Holt"),
+        ("Brannick Motors CEO Ida Vos said 400 jobs would go.", "Brannick Motors", "Ida Vos"),
+        ("Finance Minister Ari Lund said the deficit grew.", "Finance Ministry", "Ari Lund"),
+        ("Chilean officials said 12 died.", "Chile officials", None),
+    ],
+)
+def test_titled_people_speak_for_their_institution(
+    text: str, party: str, speaker: str | None
+) -> None:
+    a = view(text).attribution
+    assert a is not None
+    resolved = PartyResolver().resolve(a.mention)
+    assert resolved is not None and resolved.name == party and resolved.speaker == speaker
+
+
+def test_a_surname_or_pronoun_later_keeps_the_first_party() -> None:
+    r = PartyResolver()
+    first = view("Brannick Motors CEO Ida Vos said 400 jobs would go.")
+    r.note(first.mentions)
+    for later in ("Vos said the plant would close.", "She said the plant would close."):
+        a = view(later).attribution
+        assert a is not None
+        assert r.resolve(a.mention).name == "Brannick Motors"
+
+
+def test_a_party_the_story_knows_keeps_its_known_name() -> None:
+    known = (KnownParty("Chile · Health Ministry", ("Lea Holt",)),)
+    r = PartyResolver(known)
+    assert r.canonical("the Chilean health ministry") == "Chile · Health Ministry"
+    a = view("Holt said the count had risen.").attribution
+    assert a is not None and r.resolve(a.mention).name == "Chile · Health Ministry"
+    assert r.canonical("Brannick Motors") == "Brannick Motors"
