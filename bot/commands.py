@@ -693,14 +693,15 @@ class Commands:
                 f"next poll: {'—' if f.disabled else fmt_time(f.next_poll_at)}",
             ]
             if f.last_error:
-                lines.append(f"last error: {f.last_error[:200]} ({fmt_time(f.last_error_at)})")
-            fields.append(Field(f"Feed #{f.id} {f.url}"[:250], "\n".join(lines)))
+                error = redact(f.last_error[:200])
+                lines.append(f"last error: {error} ({fmt_time(f.last_error_at)})")
+            fields.append(Field(redact(f"Feed #{f.id} {f.url}")[:250], "\n".join(lines)))
         paused = [s for s in subs if s.paused]
         for s in paused:
             fields.append(
                 Field(
                     f"Paused: {s.topic.slug} → {s.channel_id}",
-                    s.pause_reason or "paused",
+                    redact(s.pause_reason or "paused"),
                 )
             )
         lag_text = "nothing waiting" if lag is None else f"{int(lag.total_seconds())} s"
