@@ -118,6 +118,11 @@ class PhraseIndex:
                 return phrase
         return None
 
+    @property
+    def first_words(self) -> frozenset[str]:
+        """Every word a phrase of the index starts with (a cheap prefilter)."""
+        return frozenset(self._by_first)
+
     def __contains__(self, phrase: object) -> bool:
         if isinstance(phrase, str):
             phrase = tuple(phrase.split())
