@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,6 +16,7 @@ from typing import Protocol
 from bot.claims.model import Extractor
 from bot.commands import Commands
 from bot.config import Settings
+from bot.health import Health, Thresholds
 from bot.ingest.feeds import FeedPoller
 from bot.ingest.fetch import SafeFetcher
 from bot.ingest.revisions import RevisionChecker
@@ -29,6 +30,8 @@ from storage.repository import Repository
 STORE_THREADS = POOL_SIZE
 
 log = logging.getLogger(__name__)
+
+DRAIN_TIMEOUT_S = 15.0
 
 
 class Runnable(Protocol):
@@ -59,10 +62,11 @@ class App:
     fetcher: SafeFetcher
     feeds: FeedPoller
     revisions: RevisionChecker
+    health: Health
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start_background(self) -> None:
-        """Start the dispatcher loop and the scheduler's periodic jobs."""
+        """Start the dispatcher loop, the scheduler's periodic jobs and the health checks."""
         from bot.scheduler import build_scheduler
 
         # Blocking work (every store call, extraction, charts) goes through asyncio.to_thread:
@@ -74,8 +78,15 @@ class App:
         self.background.append(asyncio.create_task(self.dispatcher.run_forever()))
         self.scheduler = build_scheduler(self)
         self.scheduler.start()
+        s = self.settings
+        self.health.start(s.health_host, s.health_port, s.health_file)
+
+    async def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
+        """Graceful stop: the dispatcher finishes its sends in flight and gives back the rest."""
+        await self.dispatcher.drain(timeout_s)
 
     async def stop(self) -> None:
+        self.health.stop()
         sched = getattr(self, "scheduler", None)
         if sched is not None and sched.running:
             sched.shutdown(wait=False)
@@ -100,13 +111,43 @@ def build_app(
     if migrate:
         upgrade(repo.engine, agrees=stored_values_agree)
     dispatcher = Dispatcher(
-        repo, max_attempts=settings.alert_max_attempts, sweep_s=settings.dispatch_sweep_s
+        repo,
+        max_attempts=settings.alert_max_attempts,
+        sweep_s=settings.dispatch_sweep_s,
+        lease_s=settings.alert_lease_s,
     )
     pipeline = Pipeline(repo, extractor or make_extractor(settings), on_alerts=dispatcher.wake)
     fetcher = SafeFetcher(settings)
     revisions = RevisionChecker(repo, fetcher, settings, pipeline.ingest)
     feeds = FeedPoller(repo, fetcher, settings, pipeline.ingest)
     commands = Commands(repo, pipeline, settings, fetcher=fetcher, revisions=revisions)
-    return App(
-        settings, repo, pipeline, dispatcher, commands, Workspaces(repo), fetcher, feeds, revisions
+    health = Health(
+        Thresholds(
+            settings.health_loop_stale_s,
+            settings.health_dispatcher_stale_s,
+            settings.health_db_stale_s,
+        ),
+        db_probe=repo_probe(repo),
     )
+    dispatcher.on_progress = lambda: health.beat("dispatcher")
+    return App(
+        settings,
+        repo,
+        pipeline,
+        dispatcher,
+        commands,
+        Workspaces(repo),
+        fetcher,
+        feeds,
+        revisions,
+        health,
+    )
+
+
+def repo_probe(repo: Repository) -> Callable[[], None]:
+    """A primary-key read through the app's own connection pool (a full pool fails it too)."""
+
+    def probe() -> None:
+        repo.kv_get("health", "probe")
+
+    return probe

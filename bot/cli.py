@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,14 +15,21 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from bot.config import Settings
-from bot.ingest.files import FileProblem, read_paths
+from bot.ingest.files import FileProblem, Limits, read_paths
+from bot.redact import install_log_redaction, redact, register_secrets
 from bot.replay import replay_events
 from bot.topics import QueryError, TopicFile
 from storage.repository import ArticleIn
 
-app = typer.Typer(help="Claimwatch: claim alerts for news topics.", no_args_is_help=True)
+# no locals in tracebacks: they would print settings (a database URL with its password)
+app = typer.Typer(
+    help="Claimwatch: claim alerts for news topics.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 err = Console(stderr=True, highlight=False)
@@ -45,6 +54,32 @@ def _setup_logging(settings: Settings) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # discord.py warns at every start that voice support is not installed; voice is unused
     logging.getLogger("discord.client").setLevel(logging.ERROR)
+    register_secrets(settings.secret_values())
+    install_log_redaction()
+
+
+@contextlib.contextmanager
+def _database_reachable(settings: Settings) -> Iterator[None]:
+    """A database that cannot be reached stops the command with one line (exit 1)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        yield
+    except DBAPIError as exc:
+        first = str(exc.orig or exc).strip().splitlines()[0]
+        err.print(
+            f"Claimwatch stopped: the database at {redact(settings.database_url)} cannot be "
+            f"used: {redact(first)}",
+            style="red",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _problem(text: str) -> None:
+    """One bad item, by name with the reason; secrets masked, no markup read from it."""
+    err.print(Text("✗ ", style="red") + Text(redact(text)), soft_wrap=True)
 
 
 @app.command()
@@ -61,11 +96,14 @@ def run(
         settings.demo = demo
     _setup_logging(settings)
     try:
-        asyncio.run(run_bot(settings))
+        with _database_reachable(settings):
+            asyncio.run(run_bot(settings))
     except KeyboardInterrupt:
         err.print("Stopped.")
     except AdapterFailed as exc:
-        err.print(f"[red]Claimwatch stopped: {exc}[/red]")
+        err.print(
+            f"Claimwatch stopped: {redact(str(exc))}", style="red", markup=False, soft_wrap=True
+        )
         raise typer.Exit(1) from None
 
 
@@ -76,7 +114,8 @@ def db_upgrade(revision: str = "head") -> None:
     from storage.db import upgrade
 
     settings = Settings()
-    upgrade(settings.database_url, revision, agrees=stored_values_agree)
+    with _database_reachable(settings):
+        upgrade(settings.database_url, revision, agrees=stored_values_agree)
     out.print(f"Database at {revision}.")
 
 
@@ -96,13 +135,15 @@ def ingest(
 
     settings = Settings()
     _setup_logging(settings)
-    application = build_app(settings)
+    with _database_reachable(settings):
+        application = build_app(settings)
     problems: list[str] = []
     counts = {"new": 0, "revision": 0, "duplicate": 0, "alerts": 0}
 
     async def go() -> None:
         items: list[ArticleIn] = []
-        for item in read_paths([Path(p) for p in paths if not _is_url(p)]):
+        limits = Limits.from_settings(settings)
+        for item in read_paths([Path(p) for p in paths if not _is_url(p)], limits):
             if isinstance(item, FileProblem):
                 problems.append(str(item))
             else:
@@ -137,7 +178,7 @@ def ingest(
 
     asyncio.run(go())
     for p in problems:
-        err.print(f"[red]✗[/red] {p}")
+        _problem(p)
     out.print(
         f"{counts['new']} new, {counts['revision']} revised, {counts['duplicate']} already known;"
         f" {counts['alerts']} alert event(s) queued; {len(problems)} problem(s)."
@@ -179,6 +220,7 @@ def replay(
     """Run the full pipeline on a throwaway store and print every event."""
     settings = Settings()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    install_log_redaction()
     try:
         topic_file = TopicFile.load(topic)
     except (OSError, ValueError, QueryError) as exc:
@@ -189,7 +231,7 @@ def replay(
         raise typer.Exit(2)
     items, problems = load_articles(articles)
     for p in problems:
-        err.print(f"[red]✗[/red] {p}")
+        _problem(p)
     rows = replay_events(items, topic_file, settings, debug=debug)
     if as_json:
         for row in rows:
@@ -239,6 +281,7 @@ def eval_command(
     from bot.quality.evaluation import evaluate
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    install_log_redaction()
     try:
         stories = stories_in(list(paths))
     except CorpusError as exc:

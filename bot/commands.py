@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.charts import Point, render_timeline
 from bot.claims.model import ClaimValue
 from bot.config import Settings
+from bot.ingest.admit import ArticleRefused, admit_article, check_web_url
 from bot.ingest.dates import parse_datetime
 from bot.ingest.urls import canonical_url
-from bot.messages import Attachment, CommandRequest, Field, Reply
+from bot.messages import Attachment, CommandRequest, Field, Reply, channel_link
 from bot.pipeline import ALIAS_NAMESPACE, IngestOutcome, Pipeline
+from bot.redact import redact
+from bot.sanitize import ControlCharacters, check_name, strip_controls
 from bot.topics import QueryError, parse_query, slugify
 from storage.models import Topic
 from storage.repository import ArticleIn, Repository
@@ -59,11 +62,21 @@ USAGE = {
     "help": "/claimwatch help — this list",
 }
 _CHANNEL_RE = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$")
+_CHANNEL_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")
+# handlers whose text argument is pasted article text, cleaned rather than refused
+FREE_TEXT = frozenset({"submit"})
 _SINCE_RE = re.compile(r"^(\d+)\s*(m|min|h|hours?|d|days?|w|weeks?)$", re.IGNORECASE)
 
 
 class UserError(Exception):
-    """A problem in what the user asked; its text is shown to them."""
+    """A problem in what the user asked; its text is shown to them.
+
+    ``channels``: ids the text links with ``channel_link`` on purpose.
+    """
+
+    def __init__(self, text: str, channels: tuple[str, ...] = ()) -> None:
+        super().__init__(text)
+        self.channels = channels
 
 
 def fmt_date(dt: datetime | None) -> str:
@@ -96,7 +109,10 @@ def parse_channel(text: str | None, default: str) -> str:
     m = _CHANNEL_RE.match(text)
     if m:
         return m.group(1)
-    return text.lstrip("#")
+    channel = text.lstrip("#")
+    if not _CHANNEL_ID_RE.match(channel):
+        raise UserError("Name the channel as #channel (or leave it out for this channel).")
+    return channel
 
 
 class Commands:
@@ -165,10 +181,20 @@ class Commands:
     async def run(
         self, fn: Callable[..., Awaitable[Reply]], req: CommandRequest, *args: object, **kw: object
     ) -> Reply:
-        """Call a handler, turning user errors into an ephemeral reply."""
+        """Call a handler, turning user errors into an ephemeral reply.
+
+        Every text argument is refused when it holds a control character, except
+        the pasted article text of ``/submit``, which is cleaned like any article.
+        """
         try:
+            if getattr(fn, "__name__", "") not in FREE_TEXT:
+                for value in (*args, *kw.values()):
+                    if isinstance(value, str):
+                        check_name(value, "a command")
             return await fn(req, *args, **kw)
         except UserError as exc:
+            return Reply.fail(redact(str(exc)), exc.channels)
+        except ControlCharacters as exc:
             return Reply.fail(str(exc))
 
     # -- autocomplete -----------------------------------------------------------
@@ -280,7 +306,7 @@ class Commands:
         )
 
     async def submit(self, req: CommandRequest, content: str) -> Reply:
-        content = (content or "").strip()
+        content = strip_controls(content or "").strip()
         if not content:
             raise UserError("Give a URL or paste the article text: /submit URL|TEXT")
         if re.match(r"^https?://\S+$", content):
@@ -300,6 +326,10 @@ class Commands:
                 published_at=datetime.now(UTC),
                 origin="chat",
             )
+            try:
+                item = admit_article(item, max_chars=self.settings.article_max_chars, local=True)
+            except ArticleRefused as exc:
+                raise UserError(f"That text was not taken: {exc}.") from None
         outcome = await self.pipeline.ingest(item)
         if item.origin != "chat" and self.revisions is not None:
             await asyncio.to_thread(self.revisions.track, item)
@@ -502,7 +532,10 @@ class Commands:
             if (mode == "digest")
             else ""
         )
-        return Reply(text=f"<#{channel_id}> {verb} **{t.name}** alerts, {mode}{every}.")
+        return Reply(
+            text=f"{channel_link(channel_id)} {verb} **{t.name}** alerts, {mode}{every}.",
+            channels=(channel_id,),
+        )
 
     async def unsubscribe(
         self, req: CommandRequest, topic: str, channel: str | None = None
@@ -512,20 +545,26 @@ class Commands:
         channel_id = parse_channel(channel, req.channel_id)
         removed = await asyncio.to_thread(self.repo.unsubscribe, t.id, req.platform, channel_id)
         if not removed:
-            raise UserError(f"<#{channel_id}> is not subscribed to {t.slug}.")
+            raise UserError(
+                f"{channel_link(channel_id)} is not subscribed to {t.slug}.", (channel_id,)
+            )
         await self._audit(
             req,
             "unsubscribe",
             topic=t.slug,
             channel=channel_id,
         )
-        return Reply(text=f"<#{channel_id}> no longer gets **{t.name}** alerts.")
+        return Reply(
+            text=f"{channel_link(channel_id)} no longer gets **{t.name}** alerts.",
+            channels=(channel_id,),
+        )
 
     async def feed_add(self, req: CommandRequest, url: str, topic: str | None = None) -> Reply:
         self._require_admin(req)
         url = (url or "").strip()
         if not re.match(r"^https?://[^\s/]+", url):
             raise UserError("A feed is an http:// or https:// URL of an RSS or Atom feed.")
+        await self._check_feed_address(url)
         t = await asyncio.to_thread(self._topic, req, topic) if topic else None
         from bot.ingest.feeds import first_poll_time
 
@@ -560,6 +599,20 @@ class Commands:
                 + f"; polled every {interval // 60} min."
             )
         )
+
+    async def _check_feed_address(self, url: str) -> None:
+        """The checks every fetch makes (credentials, private addresses), made at add time."""
+        try:
+            check_web_url(url, "A feed URL")
+        except ArticleRefused as exc:
+            raise UserError(f"{exc}.") from None
+        if self.fetcher is not None:
+            from bot.ingest.fetch import FetchError
+
+            try:
+                await self.fetcher.check_address(url)
+            except FetchError as exc:
+                raise UserError(str(exc)) from None
 
     async def feed_list(self, req: CommandRequest) -> Reply:
         feeds = await asyncio.to_thread(self.repo.feeds, req.platform, req.workspace_id)
@@ -647,14 +700,15 @@ class Commands:
                 f"next poll: {'—' if f.disabled else fmt_time(f.next_poll_at)}",
             ]
             if f.last_error:
-                lines.append(f"last error: {f.last_error[:200]} ({fmt_time(f.last_error_at)})")
-            fields.append(Field(f"Feed #{f.id} {f.url}"[:250], "\n".join(lines)))
+                error = redact(f.last_error[:200])
+                lines.append(f"last error: {error} ({fmt_time(f.last_error_at)})")
+            fields.append(Field(redact(f"Feed #{f.id} {f.url}")[:250], "\n".join(lines)))
         paused = [s for s in subs if s.paused]
         for s in paused:
             fields.append(
                 Field(
                     f"Paused: {s.topic.slug} → {s.channel_id}",
-                    s.pause_reason or "paused",
+                    redact(s.pause_reason or "paused"),
                 )
             )
         lag_text = "nothing waiting" if lag is None else f"{int(lag.total_seconds())} s"
@@ -673,10 +727,19 @@ class Commands:
     # -- the text grammar -----------------------------------------------------------
 
     async def execute(self, req: CommandRequest, line: str) -> Reply:
-        """Run one command line in the slash-command grammar (console, tests, Slack text)."""
+        """Run one command line in the slash-command grammar (console, tests, Slack text).
+
+        Line breaks and tabs count as spaces, except in ``/submit``'s pasted text;
+        any other control character refuses the command.
+        """
+        line = line.strip()
         try:
-            return await self._execute(req, line.strip())
+            if not line.lower().startswith("/submit"):
+                line = check_name(" ".join(line.split()), "a command")
+            return await self._execute(req, line)
         except UserError as exc:
+            return Reply.fail(redact(str(exc)), exc.channels)
+        except ControlCharacters as exc:
             return Reply.fail(str(exc))
 
     async def _execute(self, req: CommandRequest, line: str) -> Reply:

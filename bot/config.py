@@ -24,12 +24,18 @@ class Settings(BaseSettings):
     feed_backoff_cap_s: int = 6 * 3600
     dispatch_sweep_s: float = 2.0
     alert_max_attempts: int = 8
+    alert_lease_s: float = Field(default=60.0, ge=1)
     digest_interval_s: int = Field(default=3600, ge=60)
 
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     fetch_max_bytes: int = 5 * 1024 * 1024
     fetch_timeout_s: float = 15.0
     fetch_max_redirects: int = 5
+    extract_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    extract_max_elements: int = Field(default=20_000, ge=100)
+    extract_timeout_s: float = Field(default=20.0, gt=0)
+    extract_memory_mb: int = Field(default=512, ge=64)
+    article_max_chars: int = Field(default=200_000, ge=1000)
     respect_robots: bool = True
     user_agent: str = "Claimwatch/0.1 (+{contact})"
     contact_url: str = "https://github.com/claimwatch/claimwatch"
@@ -72,6 +78,13 @@ class Settings(BaseSettings):
     slack_port: int = 3000
     slack_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    health_host: str = "0.0.0.0"
+    health_port: int = Field(default=8080, ge=-1, le=65535)
+    health_file: str | None = None
+    health_loop_stale_s: float = Field(default=10.0, gt=0)
+    health_dispatcher_stale_s: float = Field(default=120.0, gt=0)
+    health_db_stale_s: float = Field(default=60.0, gt=0)
+
     @field_validator("fetch_allow_hosts", "slack_admins", mode="before")
     @classmethod
     def _split_words(cls, v: object) -> object:
@@ -87,6 +100,25 @@ class Settings(BaseSettings):
         if isinstance(v, int):
             return [v]
         return v
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, database password included, for log redaction."""
+        from bot.redact import url_password
+
+        values = [
+            s.get_secret_value()
+            for s in (
+                self.discord_token,
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+                self.slack_client_secret,
+                self.llm_api_key,
+            )
+            if s is not None
+        ]
+        password = url_password(self.database_url)
+        return values + ([password] if password else [])
 
     @property
     def http_user_agent(self) -> str:

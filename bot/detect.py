@@ -8,11 +8,11 @@ when it was said and never overrides a newer value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.claims.model import ClaimValue, ExtractedClaim, Qualifier
+from bot.claims.model import ABOUT_TOLERANCE, ClaimValue, ExtractedClaim, Qualifier
 
 NEW_CLAIM = "new_claim"
 NEW_SOURCE = "new_source"
@@ -138,13 +138,24 @@ def one_per_statement(claims: Sequence[ExtractedClaim]) -> list[ExtractedClaim]:
 
 def _seen(value: ClaimValue, history: KeyHistory) -> tuple[str, ...]:
     """The sources that already gave ``value`` (or a figure it restates) on this key."""
+    near = _near(value)
     return tuple(
         sorted(
             src
             for src, h in history.sources.items()
-            if any(restates(value, v) for v, _ in h.values)
+            if any(near(v) and restates(value, v) for v, _ in h.values)
         )
     )
+
+
+def _near(value: ClaimValue) -> Callable[[ClaimValue], bool]:
+    """A cheap test that lets through every value ``value`` could restate: a rounded one
+    is within 10 %, and a bound only holds figures inside it."""
+    if value.kind != "figure" or value.number is None:
+        return lambda v: v.kind == value.kind
+    lo, hi = value.interval
+    lo, hi = lo * (1 - ABOUT_TOLERANCE) - 1, hi * (1 + ABOUT_TOLERANCE) + 1
+    return lambda v: v.kind == "figure" and v.number is not None and lo <= v.number <= hi
 
 
 def classify(

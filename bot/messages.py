@@ -48,9 +48,22 @@ class Attachment:
     content_type: str = "image/png"
 
 
+def channel_link(channel_id: str) -> str:
+    """How the core links a channel in reply text (``<#C123>``, as Discord and Slack write it).
+
+    Only links of channels listed in ``Reply.channels`` are rendered as links;
+    anything that looks like a mention in user or article text is shown as text.
+    """
+    return f"<#{channel_id}>"
+
+
 @dataclass
 class Reply:
-    """What a command answers; adapters render it as embed, blocks or text."""
+    """What a command answers; adapters render it as embed, blocks or text.
+
+    ``channels`` are the channel ids the core linked on purpose with
+    ``channel_link``; every other mention-like sequence is neutralised.
+    """
 
     text: str
     title: str | None = None
@@ -60,12 +73,13 @@ class Reply:
     attachment: Attachment | None = None
     ephemeral: bool = False
     error: bool = False
+    channels: tuple[str, ...] = ()
     more: str | None = None
     """The command line that shows the next page (adapters offer it as a button)."""
 
     @classmethod
-    def fail(cls, text: str) -> Reply:
-        return cls(text=text, ephemeral=True, error=True)
+    def fail(cls, text: str, channels: tuple[str, ...] = ()) -> Reply:
+        return cls(text=text, ephemeral=True, error=True, channels=channels)
 
     def as_text(self) -> str:
         """Plain-text rendering used by the console and as a fallback everywhere."""
@@ -163,14 +177,22 @@ class NoticeMessage:
 
 class DeliveryError(Exception):
     """A send failed. ``pause`` stops the subscription (channel gone, no permission);
-    ``retry_after`` asks to try again later without counting an attempt (rate limit)."""
+    ``retry_after`` asks to try again later without counting an attempt (rate limit), and
+    ``scope`` names the bucket that limit covers (``bot.ratelimits``: ``(platform,)``,
+    ``(platform, workspace)`` or, by default, the channel)."""
 
     def __init__(
-        self, message: str, *, pause: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        pause: bool = False,
+        retry_after: float | None = None,
+        scope: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__(message)
         self.pause = pause
         self.retry_after = retry_after
+        self.scope = scope
 
 
 class Sender(Protocol):

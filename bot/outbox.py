@@ -5,6 +5,14 @@ subscription): a row is leased before sending and marked sent after, so two
 dispatchers or two runs never send a row twice, and a crash leaves the row to
 be retried once its lease runs out. New alerts wake the dispatcher at once; a
 periodic sweep is the safety net.
+
+One alert is in flight at a time, so a crash between a platform accepting a
+post and the mark costs at most one duplicate. A rate limit
+(``DeliveryError.retry_after``) pauses its bucket (``bot.ratelimits``: the
+channel, a workspace or a whole platform): leased alerts for that bucket are
+given back unsent with the pause's end as their next attempt, digests and
+notices for it wait too, and every other bucket keeps flowing. Senders hand
+429s back rather than wait inside a send, so nothing blocks the queue.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,12 +31,14 @@ from bot.messages import (
     NoticeMessage,
     Sender,
 )
+from bot.ratelimits import RateLimits, channel_scope
 from storage.repository import AlertJob, Repository
 
 log = logging.getLogger(__name__)
 
 RETRY_BASE_S = 10.0
 RETRY_CAP_S = 3600.0
+LEASE_BATCH = 50
 
 
 def alert_message(job: AlertJob) -> AlertMessage:
@@ -83,11 +93,16 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         sweep_s: float = 5.0,
+        lease_s: float = 60.0,
     ) -> None:
         self.repo = repo
         self.senders: dict[str, Sender] = dict(senders or {})
         self.max_attempts = max_attempts
         self.sweep_s = sweep_s
+        self.lease = timedelta(seconds=lease_s)
+        self.limits = RateLimits()
+        self.on_progress: Callable[[], None] = lambda: None
+        self._stopping = False
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._run_lock = asyncio.Lock()
@@ -112,14 +127,33 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         self._loop = asyncio.get_running_loop()
-        while True:
+        while not self._stopping:
             try:
                 await self.run_once()
             except Exception:
                 log.exception("dispatcher run failed; retrying at the next sweep")
+            self.on_progress()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.sweep_s)
             self._wake.clear()
+
+    async def drain(self, timeout_s: float) -> bool:
+        """Graceful stop: finish the sends in flight, give back the alerts not yet sent.
+
+        Leased alerts not sent yet are released at once (no attempt counted), so
+        another process, or this one after a restart, sends them without waiting
+        for the lease to run out; no alert is sent twice. True when the run in
+        progress finished within ``timeout_s``.
+        """
+        self._stopping = True
+        self._wake.set()
+        try:
+            async with asyncio.timeout(timeout_s):
+                async with self._run_lock:
+                    return True
+        except TimeoutError:
+            log.warning("the dispatcher did not finish within %.0f s of the stop", timeout_s)
+            return False
 
     async def run_once(self, now: datetime | None = None) -> DispatchReport:
         """One pass: due instant alerts, then due digests, then notices."""
@@ -133,47 +167,78 @@ class Dispatcher:
         report = DispatchReport()
         if not self.senders:
             return report
-        while True:
+        while not self._stopping:
             moment = now or datetime.now(UTC)
             jobs = await asyncio.to_thread(
-                self.repo.lease_due_alerts, list(self.senders), moment, 50
+                self.repo.lease_due_alerts, list(self.senders), moment, LEASE_BATCH, self.lease
             )
             if not jobs:
                 return report
             for job in jobs:
-                await self._deliver(job, report)
-            if now is not None and len(jobs) < 50:
+                await self._send_or_give_back(job, report, now)
+            if now is not None and len(jobs) < LEASE_BATCH:
                 return report
+        return report
 
-    async def _deliver(self, job: AlertJob, report: DispatchReport) -> None:
+    async def _send_or_give_back(
+        self, job: AlertJob, report: DispatchReport, now: datetime | None
+    ) -> None:
+        """Send one leased alert, unless stopping or its bucket is paused: then give it back."""
+        moment = now or datetime.now(UTC)
+        if self._stopping:  # unsent, for the next process (or this one after a restart)
+            await asyncio.to_thread(self.repo.release_alert, job.alert_id, moment)
+            return
+        wait = self.limits.wait_s(
+            job.platform, job.workspace_id, job.channel_id, moment.timestamp()
+        )
+        if wait is not None:
+            report.deferred += 1
+            retry_at = moment + timedelta(seconds=wait)
+            await asyncio.to_thread(self.repo.release_alert, job.alert_id, retry_at)
+            return
+        await self._deliver(job, report, now)
+
+    async def _deliver(self, job: AlertJob, report: DispatchReport, now: datetime | None) -> None:
         sender = self.senders[job.platform]
         try:
             message_id = await sender.send_alert(alert_message(job))
         except DeliveryError as exc:
-            await self._failed(job.alert_id, job.subscription_id, job.attempts, exc, report)
+            await self._failed(job, exc, report, now)
             return
         except Exception as exc:
             log.exception("alert %s to %s/%s failed", job.alert_id, job.platform, job.channel_id)
-            await self._failed(
-                job.alert_id, job.subscription_id, job.attempts, DeliveryError(str(exc)), report
-            )
+            await self._failed(job, DeliveryError(str(exc)), report, now)
             return
+        finally:
+            self.on_progress()
         if await asyncio.to_thread(self.repo.mark_alert_sent, job.alert_id, message_id):
             report.sent += 1
 
-    async def _failed(
+    def _rate_limited(
         self,
-        alert_id: int,
-        subscription_id: int,
-        attempts: int,
         exc: DeliveryError,
-        report: DispatchReport,
+        platform: str,
+        workspace_id: str,
+        channel_id: str,
+        now: datetime | None = None,
+    ) -> float:
+        """Pause the bucket ``exc`` names (default: the channel); its length in seconds."""
+        assert exc.retry_after is not None
+        scope = exc.scope or channel_scope(platform, workspace_id, channel_id)
+        self.limits.pause(scope, exc.retry_after, (now or datetime.now(UTC)).timestamp())
+        log.warning("rate limited: nothing goes to %s for %.1f s", "/".join(scope), exc.retry_after)
+        return exc.retry_after
+
+    async def _failed(
+        self, job: AlertJob, exc: DeliveryError, report: DispatchReport, at: datetime | None
     ) -> None:
-        now = datetime.now(UTC)
+        alert_id, subscription_id, attempts = job.alert_id, job.subscription_id, job.attempts
+        now = at or datetime.now(UTC)
         if exc.retry_after is not None:
             report.deferred += 1
+            wait = self._rate_limited(exc, job.platform, job.workspace_id, job.channel_id, now)
             await asyncio.to_thread(
-                self.repo.release_alert, alert_id, now + timedelta(seconds=exc.retry_after)
+                self.repo.release_alert, alert_id, now + timedelta(seconds=wait)
             )
             return
         if exc.pause:
@@ -198,6 +263,11 @@ class Dispatcher:
         moment = now or datetime.now(UTC)
         subs = await asyncio.to_thread(self.repo.due_digests, list(self.senders), moment)
         for sub in subs:
+            if self.limits.wait_s(
+                sub.platform, sub.workspace_id, sub.channel_id, moment.timestamp()
+            ):
+                report.deferred += 1  # stays due; sent once its bucket's pause ends
+                continue
             jobs = await asyncio.to_thread(self.repo.lease_digest_alerts, sub.id, moment)
             if not jobs:
                 await asyncio.to_thread(self.repo.complete_digest, sub.id, [], None)
@@ -213,7 +283,10 @@ class Dispatcher:
             try:
                 message_id = await self.senders[sub.platform].send_digest(digest)
             except DeliveryError as exc:
-                if exc.pause:
+                if exc.retry_after is not None:
+                    self._rate_limited(exc, sub.platform, sub.workspace_id, sub.channel_id, now)
+                    report.deferred += 1
+                elif exc.pause:
                     await asyncio.to_thread(self.repo.pause_subscription, sub.id, str(exc))
                     report.paused += 1
                 else:
@@ -233,10 +306,20 @@ class Dispatcher:
         report = DispatchReport()
         notices = await asyncio.to_thread(self.repo.pending_notices, list(self.senders))
         for n in notices:
+            if self.limits.wait_s(n.platform, n.workspace_id, n.channel_id) is not None:
+                continue  # stays pending, no attempt counted
             try:
                 await self.senders[n.platform].send_notice(
                     NoticeMessage(n.platform, n.workspace_id, n.channel_id, n.text)
                 )
+            except DeliveryError as exc:
+                if exc.retry_after is not None:
+                    self._rate_limited(exc, n.platform, n.workspace_id, n.channel_id)
+                    continue
+                log.warning("notice %s failed: %s", n.id, exc)
+                status = "failed" if n.attempts + 1 >= 3 else "pending"
+                await asyncio.to_thread(self.repo.mark_notice, n.id, status)
+                continue
             except Exception as exc:
                 log.warning("notice %s failed: %s", n.id, exc)
                 status = "failed" if n.attempts + 1 >= 3 else "pending"

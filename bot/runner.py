@@ -1,9 +1,16 @@
-"""Running the bot: the app, its background jobs and every configured adapter together."""
+"""Running the bot: the app, its background jobs and every configured adapter together.
+
+SIGTERM or SIGINT stops it gracefully: the dispatcher finishes the sends in
+flight and gives back the alerts it leased but did not send, then the
+adapters close; an adapter that fails stops the bot with ``AdapterFailed``.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Awaitable
 
 from adapters.console import CHANNEL, PLATFORM, WORKSPACE, ConsoleAdapter
@@ -12,6 +19,9 @@ from bot.config import Settings
 from bot.demo import ensure_demo_topic, play_demo
 
 log = logging.getLogger(__name__)
+
+# SIGTERM (systemd, Docker, Kubernetes) and Ctrl-C stop gracefully: no alert is sent twice
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class AdapterFailed(Exception):
@@ -56,10 +66,24 @@ async def run_bot(settings: Settings) -> None:
         await asyncio.to_thread(ensure_demo_topic, app.repo, PLATFORM, WORKSPACE, CHANNEL)
         runners.append(play_demo(app.pipeline.ingest))
     log.info("Claimwatch running with %s", ", ".join(app.dispatcher.senders) or "no adapter")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    main = asyncio.ensure_future(asyncio.gather(*runners) if runners else asyncio.Event().wait())
+    stopping = asyncio.ensure_future(stop.wait())
     try:
-        if runners:
-            await asyncio.gather(*runners)
+        await asyncio.wait({main, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            log.info("stop requested: finishing the sends in flight, giving back the rest")
+            await app.drain()
         else:
-            await asyncio.Event().wait()
+            main.result()  # an adapter failed: AdapterFailed
     finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+        for task in (main, stopping):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await app.stop()

@@ -28,6 +28,9 @@ from storage.db import make_engine, upgrade
 from storage.repository import ArticleIn, Repository
 
 POSTGRES_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
+# a bot started by a test serves /healthz on a free port of 127.0.0.1, never on 8080
+os.environ.setdefault("CLAIMWATCH_HEALTH_HOST", "127.0.0.1")
+os.environ.setdefault("CLAIMWATCH_HEALTH_PORT", "0")
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 

@@ -18,6 +18,8 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.ratelimits import RateLimitLog
+
 if TYPE_CHECKING:
     from bot.app import App
 
@@ -46,7 +48,12 @@ class ClaimwatchClient(discord.Client):
 
     def __init__(self, app: App, **kwargs: Any) -> None:
         kwargs.setdefault("intents", intents())
+        # nothing Claimwatch posts may ping: @everyone, roles and users in topic names or
+        # articles stay text (render and sender pass the same explicitly)
+        kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         kwargs.setdefault("max_ratelimit_timeout", MAX_RATELIMIT_WAIT_S)
+        self.rate_limit_log = RateLimitLog()
+        kwargs.setdefault("http_trace", self.rate_limit_log.trace)
         super().__init__(**kwargs)
         self.app = app
         self.tree = app_commands.CommandTree(self)

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.client import PLATFORM
-from adapters.discord.render import render_reply
+from adapters.discord.render import NO_MENTIONS, render_reply
 from bot.commands import NOT_ADMIN, Commands
 from bot.messages import CommandRequest, Reply
 
@@ -102,9 +102,9 @@ async def send_reply(
 
 async def say_privately(interaction: discord.Interaction, text: str) -> None:
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 # -- autocomplete ---------------------------------------------------------------------

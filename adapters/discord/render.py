@@ -32,6 +32,7 @@ ERROR_COLOUR = discord.Colour.red()
 TITLE_MAX, DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX = 256, 4096, 256, 1024
 FIELDS_MAX, EMBED_TOTAL_MAX, CONTENT_MAX, EMBEDS_PER_MESSAGE = 25, 6000, 2000, 10
 CUSTOM_ID_MAX = 100
+NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def clip(text: str, limit: int) -> str:
@@ -54,7 +55,11 @@ class Rendered:
     view: discord.ui.View | None = None
 
     def send_kwargs(self) -> dict[str, Any]:
-        kw: dict[str, Any] = {"embeds": self.embeds, "files": self.files}
+        kw: dict[str, Any] = {
+            "embeds": self.embeds,
+            "files": self.files,
+            "allowed_mentions": NO_MENTIONS,
+        }
         if self.content:
             kw["content"] = self.content
         if self.view is not None:
@@ -62,7 +67,12 @@ class Rendered:
         return kw
 
     def edit_kwargs(self) -> dict[str, Any]:
-        kw = {"content": self.content, "embeds": self.embeds, "attachments": self.files}
+        kw: dict[str, Any] = {
+            "content": self.content,
+            "embeds": self.embeds,
+            "attachments": self.files,
+            "allowed_mentions": NO_MENTIONS,
+        }
         if self.view is not None:
             kw["view"] = self.view
         return kw

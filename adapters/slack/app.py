@@ -53,6 +53,9 @@ NOT_INSTALLED = (
     ":warning: Claimwatch is not installed in this workspace (or was removed). "
     "Ask an admin to install it again."
 )
+TOKEN_REJECTED = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
 BOT_EVENTS = (
     "app_uninstalled",
     "tokens_revoked",
@@ -103,6 +106,10 @@ def build_bolt(
             user_facing_authorize_error_message=NOT_INSTALLED,
         )
     return AsyncApp(name="claimwatch", client=client, signing_secret=signing_secret)
+
+
+class TokenRejected(RuntimeError):
+    """Slack refused the bot token: the bot stops (exit 1) rather than run without Slack."""
 
 
 class SlackAdapter:
@@ -173,20 +180,29 @@ class SlackAdapter:
         return await to_aiohttp_response(bolt_resp)
 
     async def _health(self, request: web.Request) -> web.Response:
-        return web.Response(text="ok")
+        """The bot's liveness (``bot.health``), also on Slack's port."""
+        healthy, details = self.core.health.report()
+        return web.json_response(details, status=200 if healthy else 503)
 
     async def _installed(self, workspace_id: str, name: str) -> None:
         if workspace_id:
             await self.core.workspaces.joined(PLATFORM, workspace_id, name)
 
     async def _announce(self) -> None:
-        """Single-workspace mode: record the workspace the bot token belongs to."""
+        """Single-workspace mode: record the workspace the bot token belongs to.
+
+        A token Slack rejects raises ``TokenRejected``; the runner stops the bot
+        with one line saying so (exit 1).
+        """
         if self.oauth:
             return
         try:
             resp = await self.clients.default.auth_test()
         except SlackApiError as exc:
-            log.error("Slack rejected the bot token: %s", exc.response.get("error"))
+            error = str(exc.response.get("error") or "error")
+            if error in TOKEN_REJECTED:
+                raise TokenRejected(f"Slack rejected the bot token ({error})") from None
+            log.warning("Slack auth.test failed (%s); going on", error)
             return
         except Exception as exc:
             log.warning("Slack auth.test failed (%s); going on", type(exc).__name__)

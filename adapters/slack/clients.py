@@ -2,9 +2,11 @@
 
 ``CLAIMWATCH_SLACK_API_URL`` (slack-sdk's ``base_url``; GovSlack is
 ``https://slack-gov.com/api/``) applies to the Bolt app's client, the
-dispatcher's clients and the OAuth exchange alike. A short rate limit
-(``Retry-After`` up to ``MAX_RATE_LIMIT_WAIT_S``) is waited out inside the
-client; a longer one surfaces as an error the sender turns into a deferral.
+dispatcher's clients and the OAuth exchange alike. For commands a short rate
+limit (``Retry-After`` up to ``MAX_RATE_LIMIT_WAIT_S``) is waited out inside
+the client; the dispatcher's posting clients never wait: every 429 comes back
+to the sender, which pauses the bucket (``bot.ratelimits``) so that no other
+post goes there until it ends and other channels keep flowing.
 """
 
 from __future__ import annotations
@@ -72,11 +74,12 @@ class ShortRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
         return wait is None or wait <= self.max_wait_s
 
 
-def make_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    handlers: list[AsyncRetryHandler] = [
-        AsyncConnectionErrorRetryHandler(),
-        ShortRateLimitRetryHandler(),
-    ]
+def make_client(
+    settings: Settings, token: str | None = None, *, wait_rate_limits: bool = True
+) -> AsyncWebClient:
+    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler()]
+    if wait_rate_limits:
+        handlers.append(ShortRateLimitRetryHandler())
     return AsyncWebClient(token=token, base_url=api_url(settings), retry_handlers=handlers)
 
 
@@ -93,19 +96,22 @@ class WorkspaceClients:
         self.settings = settings
         self.installation_store = installation_store
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        self.default = make_client(settings, None if installation_store else token)
-        self._by_token: dict[str, AsyncWebClient] = {}
+        token = None if installation_store else token
+        self.default = make_client(settings, token)
+        self.posting = make_client(settings, token, wait_rate_limits=False)
+        self._by_token: dict[tuple[str, bool], AsyncWebClient] = {}
 
-    async def for_workspace(self, workspace_id: str) -> AsyncWebClient:
+    async def for_workspace(self, workspace_id: str, *, posting: bool = False) -> AsyncWebClient:
+        """The workspace's client; ``posting`` ones hand every 429 back instead of waiting."""
         if self.installation_store is None:
-            return self.default
+            return self.posting if posting else self.default
         bot = await self.installation_store.async_find_bot(enterprise_id=None, team_id=workspace_id)
         if bot is None or not bot.bot_token:
             raise NotInstalled(workspace_id)
-        client = self._by_token.get(bot.bot_token)
+        client = self._by_token.get((bot.bot_token, posting))
         if client is None:
-            client = make_client(self.settings, bot.bot_token)
-            self._by_token[bot.bot_token] = client
+            client = make_client(self.settings, bot.bot_token, wait_rate_limits=not posting)
+            self._by_token[(bot.bot_token, posting)] = client
         return client
 
     def forget(self) -> None:

@@ -31,7 +31,7 @@ from adapters.slack.render import (
     render_reply,
 )
 from bot.app import App
-from bot.messages import CommandRequest, Reply
+from bot.messages import CommandRequest, Reply, channel_link
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,6 @@ INTERNAL_ERROR = (
 )
 
 _LINK = re.compile(r"<((?:https?|mailto):[^|<>]*)(?:\|([^<>]*))?>")
-_CHANNEL_IN_REPLY = re.compile(r"<#([A-Z0-9]+)>")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 Respond = Callable[..., Awaitable[Any]]
@@ -158,8 +157,9 @@ class SlackCommands:
             sub = text.split(" ", 1)[0].lower() if command == "/claimwatch" else ""
             public = sub in PUBLIC_SUBCOMMANDS and not reply.error
             if sub == "subscribe" and not reply.error:
-                m = _CHANNEL_IN_REPLY.search(reply.text)
-                note = await self.check_channel(client, m.group(1)) if m else None
+                note = (
+                    await self.check_channel(client, reply.channels[0]) if reply.channels else None
+                )
                 if note:
                     reply.text = f"{reply.text}\n:warning: {note}"
             await self.answer(reply, req, respond, client, public=public)
@@ -174,11 +174,12 @@ class SlackCommands:
         except SlackApiError as exc:
             error = exc.response.get("error", "error")
             return (
-                f"I cannot see <#{channel_id}> ({error}): /invite me there, or alerts will pause."
+                f"I cannot see {channel_link(channel_id)} ({error}): /invite me there, "
+                "or alerts will pause."
             )
         channel = resp.get("channel") or {}
         if channel.get("is_archived"):
-            return f"<#{channel_id}> is archived: alerts there will pause."
+            return f"{channel_link(channel_id)} is archived: alerts there will pause."
         if channel.get("is_member"):
             return None
         if not channel.get("is_private"):
@@ -187,7 +188,9 @@ class SlackCommands:
                 return None
             except SlackApiError as exc:
                 log.info("conversations.join %s: %s", channel_id, exc.response.get("error"))
-        return f"I am not in <#{channel_id}> yet: /invite me there, or alerts will pause."
+        return (
+            f"I am not in {channel_link(channel_id)} yet: /invite me there, or alerts will pause."
+        )
 
     async def answer(
         self,
@@ -214,7 +217,8 @@ class SlackCommands:
     ) -> str | None:
         """Upload the reply's chart; None when done, else why not (for the user)."""
         assert reply.attachment is not None
-        comment = f"*{mrkdwn(reply.title)}*\n{mrkdwn(reply.text)}" if reply.title else reply.text
+        text = mrkdwn(reply.text, reply.channels)
+        comment = f"*{mrkdwn(reply.title)}*\n{text}" if reply.title else text
         try:
             await client.files_upload_v2(
                 channel=channel_id,

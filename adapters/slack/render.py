@@ -1,10 +1,13 @@
 """Block Kit rendering: ``Reply``, ``AlertMessage`` and ``DigestMessage`` to Slack messages.
 
-Pure functions, no I/O. Every piece of text from an article or a user is
-escaped for Slack's mrkdwn; Slack's own entities that the core writes
-(``<#C123>`` channel mentions) are kept. Block Kit's limits (50 blocks, 150
-characters in a header, 3,000 in a section, 2,000 in a field) are respected
-by truncating, never by failing.
+Pure functions, no I/O. Every piece of text is escaped for Slack's mrkdwn,
+so no ``<!here>``, ``<@U…>`` or ``<#C…>`` in an article or in what a user
+typed becomes a mention; the only entities kept are the channel links the
+core made on purpose (``Reply.channels``). Bare ``@here``/``@channel``/
+``@everyone`` get a zero-width space after the ``@`` and mrkdwn objects are
+``verbatim`` (no automatic mention parsing). Block Kit's limits (50 blocks,
+150 characters in a header, 3,000 in a section, 2,000 in a field) are
+respected by truncating, never by failing.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ FALLBACK_MAX = 3000
 DIGEST_MAX_ALERTS = 12
 TABLE_CELL_MAX = 40
 
-_ENTITY = re.compile(r"<(?:[#@][A-Z0-9][A-Za-z0-9]*|![a-z]+)(?:\|[^<>]*)?>")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_BARE_MENTION = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+_CHANNEL_ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
 
 
 @dataclass
@@ -51,20 +55,23 @@ def clip(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn gives meaning to."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape the three characters Slack's mrkdwn gives meaning to; defuse bare @here."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BARE_MENTION.sub("@\u200b\\1", text)
 
 
-def mrkdwn(text: str) -> str:
-    """The core's light markdown (``**bold**``, `` `code` ``, ``<#C1>``) as Slack mrkdwn."""
-    out: list[str] = []
-    pos = 0
-    for m in _ENTITY.finditer(text):
-        out.append(escape(text[pos : m.start()]))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(escape(text[pos:]))
-    return _BOLD.sub(r"*\1*", "".join(out))
+def linked(escaped: str, channels: Sequence[str] = ()) -> str:
+    """Turn the escaped ``&lt;#C1&gt;`` of channels the core linked on purpose back into links."""
+    for channel in channels:
+        if _CHANNEL_ID.match(channel):
+            escaped = escaped.replace(f"&lt;#{channel}&gt;", f"<#{channel}>")
+    return escaped
+
+
+def mrkdwn(text: str, channels: Sequence[str] = ()) -> str:
+    """The core's light markdown (``**bold**``, `` `code` ``) as Slack mrkdwn, all escaped
+    except links to ``channels``."""
+    return _BOLD.sub(r"*\1*", linked(escape(text), channels))
 
 
 def link(url: str, label: str) -> str:
@@ -80,7 +87,7 @@ def plain(text: str, limit: int = HEADER_MAX) -> dict[str, Any]:
 
 
 def md(text: str, limit: int = SECTION_MAX) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": clip(text, limit) or " "}
+    return {"type": "mrkdwn", "text": clip(text, limit) or " ", "verbatim": True}
 
 
 def section(text: str) -> Block:
@@ -137,7 +144,7 @@ def render_reply(reply: Reply, *, ephemeral: bool | None = None) -> SlackMessage
         blocks.append({"type": "header", "text": plain(reply.title)})
     if reply.text:
         prefix = ":warning: " if reply.error else ""
-        blocks.append(section(prefix + mrkdwn(reply.text)))
+        blocks.append(section(prefix + mrkdwn(reply.text, reply.channels)))
     for f in reply.fields:
         blocks.append(section(f"*{mrkdwn(f.name)}*\n{mrkdwn(f.value)}"))
     if reply.table_rows:
@@ -161,7 +168,7 @@ def render_reply(reply: Reply, *, ephemeral: bool | None = None) -> SlackMessage
                 ],
             }
         )
-    text = clip(escape(reply.as_text().replace("**", "")), FALLBACK_MAX)
+    text = clip(linked(escape(reply.as_text().replace("**", "")), reply.channels), FALLBACK_MAX)
     return SlackMessage(
         text=text or " ",
         blocks=blocks,

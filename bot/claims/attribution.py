@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.claims.lexicons import Lexicon, lexicon
-from bot.claims.mentions import PRONOUN, Mention
+from bot.claims.mentions import NAME, ORG, PRONOUN, Mention
 from bot.claims.tokens import Token
 
 ACCORDING = "according"
@@ -69,15 +69,50 @@ def _skip_appositive(tokens: list[Token], words: list[str], j: int) -> int:
     return j
 
 
+_PREPOSITIONS = frozenset(["in", "at", "from", "of", "for", "near", "across", "with", "on"])
+_CLAUSE_BREAKS = frozenset(
+    [",", ";", ":", "(", ")", '"', "“", "”", "—", "–", "that", "but", "while", "after", "as",
+     "because", "although", "when", "where", "which", "who"]
+)  # fmt: skip
+
+
+def _clause_subject(
+    words: list[str], mentions: list[Mention], v: int, adjacent: Mention | None
+) -> Mention | None:
+    """The party the clause before verb ``v`` opens with: in "the president of the union
+    local in Seattle says", the union, not Seattle (a title alone names no party)."""
+    b = v - 1
+    while b >= 0 and words[b] not in _CLAUSE_BREAKS:
+        b -= 1
+    inside = [m for m in mentions if m.first > b and m.last < v and m.kind != PRONOUN]
+    if not inside:
+        return adjacent
+    head = inside[0]
+    if adjacent is not None and (
+        adjacent is head or words[adjacent.first - 1] not in _PREPOSITIONS
+    ):
+        return adjacent
+    if head.title is not None and head.name is None:
+        for m in inside[1:]:
+            k = m.first - 1
+            if k > 0 and words[k] == "the":
+                k -= 1
+            if m.kind in (ORG, NAME) and words[k] in ("of", "for"):
+                return m
+    return head
+
+
 def subject_before(
     tokens: list[Token], words: list[str], mentions: list[Mention], v: int
 ) -> Mention | None:
+    """The subject of the verb at ``v``: the mention just before it (past fillers and an
+    appositive), or the party its clause opens with."""
     j = v - 1
     steps = 0
     while j >= 0 and steps < 12:
         m = _mention_at(mentions, j)
         if m is not None:
-            return m
+            return _clause_subject(words, mentions, v, m)
         w = words[j]
         if w == ",":
             k = _skip_appositive(tokens, words, j)
@@ -95,7 +130,7 @@ def subject_before(
             j -= 1
             steps += 1
             continue
-        return None
+        return _clause_subject(words, mentions, v, None)
     return None
 
 

@@ -9,7 +9,9 @@ from bot.claims.quantities import Quantity
 from bot.claims.view import Cue, SentenceView
 
 FIGURE = "figure"
-STATEMENT = "statement"
+STANCE = "stance"  # a statement carried by a stance or status cue
+ASSERTION = "assertion"  # an attributed statement with no cue
+KINDS = (FIGURE, STANCE, ASSERTION)
 
 
 @dataclass

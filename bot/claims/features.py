@@ -137,7 +137,7 @@ def _figure_features(
     f["m_known"] = float(m.family in lex.families)
     f[f"m_known_{unit}"] = float(m.family in lex.families)
     f["m_people"] = float(m.family == "people")
-    f["m_time"] = float(m.family == "time")
+    f["m_duration"] = float(m.family == "duration")
     f["m_physical"] = float(m.family == "physical")
     f["m_topic"] = float(any(t in m.words for t in topic_terms))
     f["m_title"] = float(bool(set(m.words.split()) & title_words))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from bot.claims.attribution import INVERTED
 from bot.claims.candidates import Candidate
 from bot.claims.lexicons import Lexicon, lexicon
-from bot.claims.measures import Measure
+from bot.claims.measures import Measure, singular
 from bot.claims.model import KnownKey
 from bot.claims.quantities import PERCENT, TIME, Quantity
 
@@ -52,19 +52,11 @@ def figure_key(measure: Measure | None, q: Quantity, forecast: bool = False) -> 
     return f"{_SLUG.sub('-', family).strip('-')}:{unit}", f"{family} — {unit}"
 
 
-def _singular(w: str) -> str:
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
-
-
 def signature(words: Sequence[str], lex: Lexicon | None = None) -> frozenset[str]:
     """The content words of a proposition: lower case, singular, no function words."""
     lex = lex or lexicon()
     return frozenset(
-        _singular(w)
+        singular(w)
         for w in words
         if w.isalpha() and len(w) > 2 and w not in lex.stopwords and w not in lex.speech
     )

@@ -77,6 +77,7 @@ class _Parties(_Strict):
 
 
 class _Measures(_Strict):
+    money_families: Words
     families: dict[str, Words]
 
 
@@ -116,6 +117,11 @@ class PhraseIndex:
             if tuple(words[i : i + n]) == phrase:
                 return phrase
         return None
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """Every word a phrase of the index starts with (a cheap prefilter)."""
+        return frozenset(self._by_first)
 
     def __contains__(self, phrase: object) -> bool:
         if isinstance(phrase, str):
@@ -174,6 +180,7 @@ class Lexicon:
     change_verbs: frozenset[str]
     forecast_cues: frozenset[str]
     families: frozenset[str]
+    money_families: frozenset[str]
     countries: Countries
 
 
@@ -228,6 +235,9 @@ def lexicon() -> Lexicon:
     parties = _parse(_Parties, "parties.toml")
     measures = _parse(_Measures, "measures.toml")
     words = _parse(_Words, "words.toml")
+    unknown = set(measures.money_families) - set(measures.families)
+    if unknown:
+        raise LexiconError(f"measures.toml: money_families names no family: {sorted(unknown)}")
     for name in cues.stance:
         if name not in cues.families:
             raise LexiconError(f"cues.toml: stance class {name} has no family")
@@ -270,5 +280,6 @@ def lexicon() -> Lexicon:
         change_verbs=frozenset(words.change_verbs),
         forecast_cues=frozenset(words.forecast_cues),
         families=frozenset(measure_family.values()),
+        money_families=frozenset(measures.money_families),
         countries=_read_countries(),
     )

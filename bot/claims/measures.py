@@ -31,7 +31,8 @@ class Measure:
     generic: bool = False
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """ "injuries" -> "injury", "devices" -> "device"; other words unchanged."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -45,6 +46,15 @@ def _family(lex: Lexicon, words: list[str], i: int) -> tuple[str, int] | None:
     if phrase is not None:
         return lex.measure_family[phrase], len(phrase)
     return None
+
+
+def _modifies_noun(view: SentenceView, j: int, lex: Lexicon) -> bool:
+    """ "suspected cases", "confirmed deaths": a participle before the noun it qualifies."""
+    k = j + 1
+    if k >= len(view.words) or view.tokens[k].kind != "word":
+        return False
+    nxt = view.words[k]
+    return nxt not in lex.stopwords and nxt not in lex.measure_stops and not nxt.endswith("ly")
 
 
 def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
@@ -62,7 +72,11 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
         w = words[j]
         if view.tokens[j].kind != "word" or w in lex.measure_stops or w in lex.stopwords:
             break
-        if w.endswith(("ing", "ed")) and lex.measure.match(words, j) is None:
+        if (
+            w.endswith(("ing", "ed"))
+            and lex.measure.match(words, j) is None
+            and not _modifies_noun(view, j, lex)
+        ):
             break
         run.append(j)
         j += 1
@@ -84,6 +98,8 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
             fam = _family(lex, words, k)
             if fam is not None:
                 return Measure(fam[0], " ".join(words[(run[0] if run else k) : k + fam[1]]))
+            if not people and words[k].endswith("ed") and view.tokens[k].kind == "word":
+                return Measure(words[k], words[k])  # "195 have been identified"
         if people:
             return Measure("people", words[people[0]])
         return None
@@ -92,7 +108,7 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
         head = plural[-1] if plural else run[0]
         if words[head] in lex.generic_totals:
             return Measure("", words[head], generic=True)
-        return Measure(_singular(words[head]), " ".join(words[run[0] : head + 1]))
+        return Measure(singular(words[head]), " ".join(words[run[0] : head + 1]))
     return None
 
 
@@ -105,7 +121,9 @@ def _left(
         if words[k] in _LEFT_STOPS:
             break
         fam = _family(lex, words, k)
-        if fam is not None and fam[0] not in ("time",):
+        if fam is not None and fam[0] != "duration":
+            if q.is_money and fam[0] not in lex.money_families:
+                continue  # "89 missing … €10.6 billion in aid": the money is not the missing
             return Measure(fam[0], " ".join(words[k : k + fam[1]]))
         if words[k] in lex.generic_totals:
             return Measure("", words[k], generic=True)
@@ -136,14 +154,29 @@ def _subject_noun(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | No
         return Measure("", w, generic=True)
     if w.endswith(("ed", "ing", "ly")) or w in lex.speech:
         return None
-    return Measure(_singular(w), w)
+    return Measure(singular(w), w)
+
+
+def _clock_subject(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
+    """ "the alert was sent at 20:12": the noun a time of day is the time of."""
+    words = view.words
+    for k in range(q.first - 1, max(-1, q.first - 9), -1):
+        w = words[k]
+        if w in _LEFT_STOPS:
+            return None
+        if view.tokens[k].kind != "word" or w in lex.stopwords or w in lex.change_verbs:
+            continue
+        if w.endswith(("ed", "ing", "ly")) or view.tokens[k].text[:1].isupper():
+            continue
+        return Measure(singular(w), w)
+    return None
 
 
 def measure_of(view: SentenceView, q: Quantity, lex: Lexicon | None = None) -> Measure | None:
     """The measured thing of quantity ``q`` in ``view``; ``None`` when nothing names it."""
     lex = lex or lexicon()
     if q.unit == TIME:
-        return _left(view, q, lex) or Measure("time", "time")
+        return _left(view, q, lex) or _clock_subject(view, q, lex) or Measure("time", "time")
     right = _right(view, q, lex)
     if right is not None and right.family == "people":
         left = _left(view, q, lex, window=3)

@@ -181,6 +181,17 @@ def _classify(
         if whole is not None:
             return Mention(first, last, span, COUNTRY, head, country=whole, definite=definite)
     titles = [(a, b) for a, b, k in parts if k == "title"]
+    if parts[0][2] == "title":
+        # "the president of the machinists' union": a title of an institution
+        for n, (a, _, k) in enumerate(parts):
+            if k == "conn" and words[a] in ("of", "for") and n + 1 < len(parts):
+                rest = [p for p in parts[n + 1 :] if not (p[2] == "conn" and words[p[0]] == "the")]
+                if rest and rest[-1][2] in ("inst", "name"):
+                    org = _span_text(text, tokens, rest[0][0], rest[-1][1])
+                    title = " ".join(words[parts[0][0] : parts[0][1] + 1])
+                    return Mention(first, last, span, PERSON, head, title=title, org=org,
+                                   country=country, definite=definite)  # fmt: skip
+                break
     names_after = [(a, b) for a, b, k in parts if k == "name" and titles and a > titles[-1][1]]
     if titles and names_after:
         ta, tb = titles[-1]

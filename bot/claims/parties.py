@@ -81,6 +81,7 @@ class PartyResolver:
 
     def __post_init__(self) -> None:
         self._known_tokens = [(_norm_tokens(k.name, self.lex), k) for k in self.known]
+        self._country_tokens = frozenset(c.lower() for c in self.lex.countries.by_name.values())
         self._speaker_index: dict[str, KnownParty] = {}
         for k in self.known:
             for sp in k.speakers:
@@ -94,9 +95,10 @@ class PartyResolver:
         if not toks:
             return name
         best: tuple[int, str] | None = None
+        countries = toks & self._country_tokens
         for ktoks, k in self._known_tokens:
-            if not ktoks:
-                continue
+            if not ktoks or (ktoks & self._country_tokens) != countries:
+                continue  # another country's ministry is another party
             if toks == ktoks or ((toks <= ktoks or ktoks <= toks) and len(toks & ktoks) >= 2):
                 score = len(toks & ktoks)
                 if best is None or score > best[0]:
@@ -204,9 +206,9 @@ class PartyResolver:
                 if kind in (ORG, COUNTRY) and head in party.name.lower():
                     return party
             if head in _GENERIC:
-                return None
+                return Party(head.capitalize())  # unnamed "officials": one name all story long
         if m.country and len(words) <= 3:
             return Party(self.canonical(f"{m.country} {head}"))
         if len(words) > 1:
             return Party(self.canonical(m.text))
-        return None
+        return Party(head.capitalize()) if head else None

@@ -99,9 +99,11 @@ def is_candidate(text: str, topic_terms: frozenset[str], lex: Lexicon) -> bool:
         return True
     low = text.lower()
     words = set(re.findall(r"[a-z']+", low))
-    if words & lex.speech or any(t in low for t in topic_terms):
-        return True
-    return any(w in words for w in ("declined", "denied", "confirmed", "resigned", "declared"))
+    return bool(
+        words & lex.speech
+        or (words & lex.stance.first_words) - lex.stopwords
+        or any(t in low for t in topic_terms)
+    )
 
 
 def _cues(words: list[str], lex: Lexicon) -> list[Cue]:

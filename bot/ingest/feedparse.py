@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from bot.ingest.urls import canonical_url
+from bot.ingest.urls import canonical_url, hostname_outlet
+from storage.repository import ArticleIn
 
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -26,6 +27,19 @@ class FeedEntry:
     published_at: datetime | None
     author: str | None
     has_full_content: bool
+
+    def article(self, outlet: str, origin: str, feed_id: int | None = None) -> ArticleIn:
+        """The entry's own text as an article (when its page is not read)."""
+        return ArticleIn(
+            url=self.url,
+            text=self.text,
+            title=self.title,
+            outlet=outlet or hostname_outlet(self.url),
+            published_at=self.published_at,
+            author=self.author,
+            origin=origin,
+            feed_id=feed_id,
+        )
 
 
 @dataclass(frozen=True)

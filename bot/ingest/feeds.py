@@ -30,11 +30,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
+from bot.ingest.admit import ArticleRefused, admit_article
 from bot.ingest.feedparse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from bot.ingest.fetch import ACCEPT_FEED, FetchError, SafeFetcher
 from bot.ingest.pages import fetch_article
 from bot.ingest.revisions import schedule_first_check
-from bot.ingest.urls import hostname_outlet
 from storage.models import Feed
 from storage.repository import ArticleIn, Repository
 
@@ -340,19 +340,12 @@ class FeedPoller:
             entry.url,
             reason,
         )
-        return (
-            ArticleIn(
-                url=entry.url,
-                text=entry.text,
-                title=entry.title,
-                outlet=parsed.title or hostname_outlet(entry.url),
-                published_at=entry.published_at,
-                author=entry.author,
-                origin=ORIGIN_FEED,
-                feed_id=feed.id,
-            ),
-            True,
-        )
+        item = entry.article(parsed.title, ORIGIN_FEED, feed.id)
+        try:
+            return admit_article(item, max_chars=self.settings.article_max_chars), True
+        except ArticleRefused as exc:
+            log.warning("feed %s: skipped %s: %s", feed.url, entry.url, exc)
+            return None, False
 
     async def _record_success(
         self, feed: Feed, now: datetime, next_at: datetime, values: dict[str, object]

@@ -27,29 +27,46 @@ Problems become ``FetchError``, whose ``str()`` is a sentence a user can read.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import ipaddress
 import logging
-import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.message import Message
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from bot.config import Settings
+from bot.ingest.decoding import BoundedDecoder, UnsupportedEncoding, detect_charset
+from bot.ingest.transport import (
+    AddressBook,
+    IPAddress,
+    IPNetwork,
+    PinnedBackend,
+    PinnedTransport,
+    parse_ip,
+    refused_reason,
+)
 
 if TYPE_CHECKING:
     from bot.ingest.robots import RobotsCache
 
 log = logging.getLogger(__name__)
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+__all__ = [
+    "ACCEPT_FEED",
+    "ACCEPT_HTML",
+    "ACCEPT_TEXT",
+    "AddressBook",
+    "FetchError",
+    "FetchResult",
+    "PinnedBackend",
+    "SafeFetcher",
+    "detect_charset",
+    "refused_reason",
+]
+
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -69,9 +86,10 @@ ACCEPT_FEED = (
 )
 ACCEPT_TEXT = "text/plain"
 
+# decoded by ``BoundedDecoder`` so a compression bomb stops at the size limit
+ACCEPT_ENCODING = "gzip, deflate"
+ADDRESS_CHECK_TIMEOUT_S = 5.0
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9_.:-]+)["']""")
 
 
 class FetchError(Exception):
@@ -128,171 +146,6 @@ def _mb(n: int) -> str:
     return f"{value:g} MB" if value >= 1 else f"{n // 1024} KB"
 
 
-def refused_reason(ip: IPAddress) -> str | None:
-    """Why an address may not be fetched, or None when it is a public address."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is not None:
-            return refused_reason(embedded)
-    checks = (
-        (ip.is_loopback, "loopback"),
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (ip.is_private, "private"),
-        (ip.is_reserved, "reserved"),
-        (not ip.is_global, "non-public"),
-    )
-    for hit, word in checks:
-        if hit:
-            return word
-    return None
-
-
-def _parse_ip(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-
-
-def _charset_from_type(header: str) -> str | None:
-    msg = Message()
-    msg["content-type"] = header
-    charset = msg.get_param("charset")
-    return charset.strip() if isinstance(charset, str) else None
-
-
-def _known_codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
-def detect_charset(body: bytes, content_type_header: str) -> str:
-    """The charset of a body: header, BOM, meta/XML declaration, UTF-8, then a guess."""
-    declared = _known_codec(_charset_from_type(content_type_header))
-    if declared:
-        return declared
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if body.startswith(bom):
-            return name
-    head = body[:4096]
-    for pattern in (_XML_ENCODING_RE, _META_CHARSET_RE):
-        m = pattern.search(head)
-        if m:
-            found = _known_codec(m.group(1).decode("ascii", "ignore"))
-            if found:
-                return found
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:200_000]).best()
-    return _known_codec(best.encoding if best is not None else None) or "cp1252"
-
-
-class AddressBook:
-    """Checked addresses per host name; the only places the backend may connect to."""
-
-    def __init__(self) -> None:
-        self._pins: dict[str, tuple[str, ...]] = {}
-        self._open: set[str] = set()
-
-    def pin(self, host: str, addresses: Iterable[str]) -> None:
-        self._pins[host.lower()] = tuple(addresses)
-
-    def open_host(self, host: str) -> None:
-        """An allow-listed host: connect by name, no pinning."""
-        self._open.add(host.lower())
-
-    def lookup(self, host: str) -> tuple[str, ...] | None:
-        host = host.lower().strip("[]")
-        if host in self._pins:
-            return self._pins[host]
-        if host in self._open:
-            return (host,)
-        return None
-
-
-class PinnedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that connects only to addresses the fetcher checked."""
-
-    def __init__(self, book: AddressBook) -> None:
-        self._book = book
-        self._inner = httpcore.AnyIOBackend()
-        self.connections_opened = 0
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        targets = self._book.lookup(host)
-        if not targets:
-            raise httpcore.ConnectError(f"{host} was not checked before connecting")
-        last: Exception | None = None
-        for target in targets:
-            try:
-                stream = await self._inner.connect_tcp(
-                    target,
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-                continue
-            self.connections_opened += 1
-            return stream
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are never used for fetching")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class PinnedTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport, with its connection pool built on ``PinnedBackend``."""
-
-    def __init__(
-        self, backend: PinnedBackend, *, http2: bool, limits: httpx.Limits, verify: bool = True
-    ) -> None:
-        super().__init__(http2=http2, limits=limits, verify=verify, trust_env=False)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=http2,
-            network_backend=backend,
-        )
-
-
 @dataclass(frozen=True)
 class _Hop:
     url: str
@@ -336,7 +189,7 @@ class SafeFetcher:
             transport=PinnedTransport(self.backend, http2=http2, limits=limits),
             timeout=httpx.Timeout(self.timeout_s),
             follow_redirects=False,
-            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,
         )
         self._robots: RobotsCache | None = None
@@ -367,12 +220,12 @@ class SafeFetcher:
     def _host_allowed(self, host: str) -> bool:
         if host.lower() in self._allow_names:
             return True
-        ip = _parse_ip(host)
+        ip = parse_ip(host)
         return ip is not None and self._address_allowed(ip)
 
     async def resolve(self, host: str, port: int) -> list[str]:
         """Every address ``host`` resolves to (IP literals are returned as they are)."""
-        literal = _parse_ip(host)
+        literal = parse_ip(host)
         if literal is not None:
             return [str(literal)]
         loop = asyncio.get_running_loop()
@@ -436,6 +289,24 @@ class SafeFetcher:
                     reason="private_address",
                 )
         self.addresses.pin(hop.host, addresses)
+
+    async def check_address(self, url: str) -> None:
+        """Refuse ``url`` now, as a fetch would: scheme, credentials, private addresses.
+
+        Used when a feed is added, so a bad address is refused at once rather
+        than at every poll; ``fetch_allow_hosts`` applies the same way. A host
+        name that does not resolve now (or not within a few seconds) is let
+        through: that may pass, and every poll checks again.
+        """
+        hop = self._check_url(url)
+        try:
+            async with asyncio.timeout(ADDRESS_CHECK_TIMEOUT_S):
+                await self._check_host(hop)
+        except TimeoutError:
+            log.info("could not resolve %s in time; its address is checked at each poll", hop.host)
+        except FetchError as exc:
+            if exc.reason != "dns":
+                raise
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -576,13 +447,22 @@ class SafeFetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise too_large
+        try:
+            decoder = BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""), url)
+        except UnsupportedEncoding as exc:
+            raise FetchError(str(exc), url=url, reason="protocol") from None
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
+        async for raw in response.aiter_raw():
+            chunk = decoder.decode(raw, self.max_bytes - size)
             size += len(chunk)
             if size > self.max_bytes:
                 raise too_large
             chunks.append(chunk)
+        tail = decoder.decode(b"", self.max_bytes - size, final=True)
+        if size + len(tail) > self.max_bytes:
+            raise too_large
+        chunks.append(tail)
         body = b"".join(chunks)
         return FetchResult(
             url=url,

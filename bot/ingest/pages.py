@@ -12,6 +12,8 @@ import logging
 import re
 from urllib.parse import urljoin, urlsplit
 
+from bot.ingest.admit import ArticleRefused, admit_article
+from bot.ingest.extraction import Budget, extract_page
 from bot.ingest.fetch import (
     ACCEPT_HTML,
     FEED_TYPES,
@@ -21,7 +23,7 @@ from bot.ingest.fetch import (
     FetchResult,
     SafeFetcher,
 )
-from bot.ingest.html import ExtractionFailed, extract_html
+from bot.ingest.html import NO_TEXT, ExtractedPage, ExtractionFailed
 from bot.ingest.urls import canonical_url, hostname_outlet
 from storage.repository import ArticleIn
 
@@ -96,13 +98,31 @@ async def fetch_article(
             reason="content_type",
         )
     if result.content_type in TEXT_TYPES:
-        return _plain_text_article(result, url, origin)
+        return _admitted(_plain_text_article(result, url, origin), fetcher, url)
+    budget = Budget.from_settings(fetcher.settings)
     try:
-        page = await asyncio.to_thread(extract_html, result.text, result.url)
+        page = await asyncio.to_thread(extract_page, result.text, result.url, budget)
     except ExtractionFailed as exc:
-        log.info("no article text at %s: %s", result.url, exc)
-        raise FetchError(f"No article text found at {url}.", url=url, reason="no_text") from exc
+        log.info("no article taken from %s: %s", result.url, exc)
+        message = str(exc)
+        if message == NO_TEXT:
+            message = f"No article text found at {url}."
+        else:
+            message = f"{url} was not read: {message}."
+        raise FetchError(message, url=url, reason="no_text") from exc
     final = trusted_canonical(page.url, result.url)
+    return _admitted(_page_article(page, final, origin), fetcher, url)
+
+
+def _admitted(item: ArticleIn, fetcher: SafeFetcher, url: str) -> ArticleIn:
+    """``admit_article`` with its refusal as a ``FetchError``."""
+    try:
+        return admit_article(item, max_chars=fetcher.settings.article_max_chars)
+    except ArticleRefused as exc:
+        raise FetchError(f"{url} was not taken: {exc}.", url=url, reason="too_large") from exc
+
+
+def _page_article(page: ExtractedPage, final: str, origin: str) -> ArticleIn:
     return ArticleIn(
         url=final,
         text=page.text,

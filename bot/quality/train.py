@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.claims.candidates import FIGURE, STATEMENT
+from bot.claims.candidates import ASSERTION, FIGURE, KINDS, STANCE
 from bot.claims.extractor import RuleExtractor
 from bot.claims.model import ArticleText, ExtractionContext
 from bot.claims.scorer import WEIGHTS_PATH, KindModel, Scorer
@@ -30,7 +30,7 @@ from bot.quality.corpus import Story, stories_in
 from bot.quality.scoring import MIN_OVERLAP, overlap
 from bot.topics import parse_query
 
-THRESHOLDS = {FIGURE: 0.5, STATEMENT: 0.6}
+THRESHOLDS = {FIGURE: 0.5, STANCE: 0.5, ASSERTION: 0.6}
 REGULARISATION = 0.3
 _DIGITS = re.compile(r"\d+")
 
@@ -49,7 +49,7 @@ def _digits(text: str) -> set[str]:
 
 def _unscored() -> Scorer:
     """A scorer that accepts everything (features only are needed to label candidates)."""
-    return Scorer({k: KindModel({}, 0.0, 0.0) for k in (FIGURE, STATEMENT)})
+    return Scorer({k: KindModel({}, 0.0, 0.0) for k in KINDS})
 
 
 def examples(story: Story) -> list[Example]:
@@ -82,8 +82,8 @@ def examples(story: Story) -> list[Example]:
                 out.append(Example(story.name, FIGURE, c.features, int(bool(hits))))
             rest = [lab for i, lab in enumerate(here) if i not in used]
             for c in cands:
-                if c.kind == STATEMENT:
-                    out.append(Example(story.name, STATEMENT, c.features, int(bool(rest))))
+                if c.kind in (STANCE, ASSERTION):
+                    out.append(Example(story.name, c.kind, c.features, int(bool(rest))))
     return out
 
 
@@ -94,7 +94,7 @@ def fit(data: Sequence[Example], thresholds: dict[str, float] | None = None) -> 
 
     thresholds = thresholds or THRESHOLDS
     models: dict[str, KindModel] = {}
-    for kind in (FIGURE, STATEMENT):
+    for kind in KINDS:
         rows = [e for e in data if e.kind == kind]
         vec = DictVectorizer(sparse=False)
         x = vec.fit_transform([e.features for e in rows])
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(
         json.dumps(scorer.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
-    counts = {k: sum(1 for e in data if e.kind == k) for k in (FIGURE, STATEMENT)}
+    counts = {k: sum(1 for e in data if e.kind == k) for k in KINDS}
     print(f"trained on {len(stories)} stories ({counts}); weights written to {args.out}")
     return 0
 

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.claims.model import Qualifier
-from bot.claims.quantities import COUNT, PERCENT, TIME, find_quantities, parse_number
+from bot.claims.numbers import parse_number
+from bot.claims.quantities import COUNT, PERCENT, TIME, find_quantities
 from bot.claims.tokens import tokenize
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.claims.candidates import FIGURE, STATEMENT
+from bot.claims.candidates import FIGURE, KINDS
 from bot.claims.scorer import KindModel, Scorer, WeightsError, default_scorer, load_scorer
 
 
 def test_the_shipped_weights_cover_both_kinds() -> None:
     scorer = default_scorer()
-    assert set(scorer.models) == {FIGURE, STATEMENT}
+    assert set(scorer.models) == set(KINDS)
     for m in scorer.models.values():
         assert m.weights and 0 < m.threshold < 1
 

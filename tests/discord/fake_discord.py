@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fake_ratelimit import ChannelLimit, header_seconds
+
 APP_ID = 900000000000000001
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
@@ -131,7 +133,8 @@ class FakeDiscord:
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies: list[dict[str, Any]] = []
         self.channels = {CHANNEL_ID: "news", OTHER_CHANNEL_ID: "alerts"}
-        self.faults: dict[int, deque[tuple[int, float]]] = {}
+        self.faults: dict[int, deque[tuple[int, float, bool]]] = {}
+        self.limits: dict[int, ChannelLimit] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.channel_messages: dict[int, list[dict[str, Any]]] = {}
         self._ids = itertools.count(910000000000000000)
@@ -327,32 +330,57 @@ class FakeDiscord:
         rec = await self._record(request)
         return _json(self._message(CHANNEL_ID, rec.json))
 
-    def fail_next(self, channel_id: int, status: int, retry_after: float = 0.0, times: int = 1):
-        """The next ``times`` posts to the channel answer ``status`` (429, 403, 404)."""
+    def fail_next(
+        self,
+        channel_id: int,
+        status: int,
+        retry_after: float = 0.0,
+        times: int = 1,
+        *,
+        global_limit: bool = False,
+    ):
+        """The next ``times`` posts to the channel answer ``status`` (429, 403, 404);
+        ``global_limit`` makes a 429 Discord's global rate limit."""
         q = self.faults.setdefault(channel_id, deque())
         for _ in range(times):
-            q.append((status, retry_after))
+            q.append((status, retry_after, global_limit))
 
     async def channel_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel"])
         rec = await self._record(request)
+        limit = self.limits.get(channel_id)
+        wait = limit.check() if limit is not None else None
+        if wait is not None:
+            rec.query["_status"] = "429"
+            return _json(
+                {"message": "You are being rate limited.", "retry_after": wait, "global": False},
+                status=429,
+                headers={
+                    "Retry-After": header_seconds(wait),
+                    "Via": "1.1 google",
+                    "X-RateLimit-Scope": "user",
+                },
+            )
         q = self.faults.get(channel_id)
         if q:
-            status, retry_after = q.popleft()
+            status, retry_after, global_limit = q.popleft()
             rec.query["_status"] = str(status)
             if status == 429:
+                headers = {
+                    "Retry-After": str(retry_after),
+                    "Via": "1.1 google",
+                    "X-RateLimit-Scope": "global" if global_limit else "user",
+                }
+                if global_limit:
+                    headers["X-RateLimit-Global"] = "true"
                 return _json(
                     {
                         "message": "You are being rate limited.",
                         "retry_after": retry_after,
-                        "global": False,
+                        "global": global_limit,
                     },
                     status=429,
-                    headers={
-                        "Retry-After": str(retry_after),
-                        "Via": "1.1 google",
-                        "X-RateLimit-Scope": "user",
-                    },
+                    headers=headers,
                 )
             if status == 403:
                 return _json({"message": "Missing Permissions", "code": 50013}, status=403)

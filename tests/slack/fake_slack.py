@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fake_ratelimit import ChannelLimit, header_seconds
+
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 
@@ -27,6 +29,7 @@ class Call:
     body: dict[str, Any]
     raw: bytes = b""
     at: float = field(default_factory=time.monotonic)
+    status: int = 200
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str]
+    channel: str | None = None
 
 
 class FakeSlack:
@@ -47,6 +51,8 @@ class FakeSlack:
         self.members: set[str] = {"C1"}
         self.private: set[str] = set()
         self.teams_by_token: dict[str, str] = {}
+        self.limits: dict[str, ChannelLimit] = {}
+        self.post_delay_s = 0.0
         self.oauth_install: dict[str, Any] | None = None
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.socket_acks: list[dict[str, Any]] = []
@@ -66,9 +72,15 @@ class FakeSlack:
         return f"{self.url}/api/"
 
     def script(
-        self, method: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        self,
+        method: str,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        channel: str | None = None,
     ) -> None:
-        self.scripts.setdefault(method, []).append(Scripted(status, body, headers or {}))
+        """Answer the next call of ``method`` (to ``channel`` only, when given) like this."""
+        self.scripts.setdefault(method, []).append(Scripted(status, body, headers or {}, channel))
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -119,11 +131,26 @@ class FakeSlack:
         body, raw = await self._body(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else body.get("token")
-        self.calls.append(Call(method, token, body, raw))
-        queued = self.scripts.get(method)
-        if queued:
-            s = queued.pop(0)
-            return web.json_response(s.body, status=s.status, headers=s.headers)
+        call = Call(method, token, body, raw)
+        self.calls.append(call)
+        if method == "chat.postMessage":
+            if self.post_delay_s:
+                await asyncio.sleep(self.post_delay_s)
+            limit = self.limits.get(str(body.get("channel", "")))
+            wait = limit.check() if limit is not None else None
+            if wait is not None:
+                call.status = 429
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": header_seconds(wait)},
+                )
+        queued = self.scripts.get(method) or []
+        for i, s in enumerate(queued):
+            if s.channel is None or s.channel == body.get("channel"):
+                del queued[i]
+                call.status = s.status
+                return web.json_response(s.body, status=s.status, headers=s.headers)
         handler = getattr(self, "api_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)

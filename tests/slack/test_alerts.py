@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from adapters.slack import build_slack
@@ -58,11 +59,14 @@ async def test_alert_blocks_arrive_exactly_once_also_across_a_restart(slack: Sla
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": "*Source*\nAgency"},
-                {"type": "mrkdwn", "text": "*Value*\n~40 dead~ → *55 dead*"},
+                {"type": "mrkdwn", "text": "*Source*\nAgency", "verbatim": True},
+                {"type": "mrkdwn", "text": "*Value*\n~40 dead~ → *55 dead*", "verbatim": True},
             ],
         },
-        {"type": "section", "text": {"type": "mrkdwn", "text": "> Agency says 55 dead."}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "> Agency says 55 dead.", "verbatim": True},
+        },
         {
             "type": "context",
             "elements": [
@@ -70,9 +74,10 @@ async def test_alert_blocks_arrive_exactly_once_also_across_a_restart(slack: Sla
                     "type": "mrkdwn",
                     "text": "Courier · <https://news2.example/story-2|Death toll &lt;55&gt; "
                     "&amp; rising>",
+                    "verbatim": True,
                 },
-                {"type": "mrkdwn", "text": "Topic: *quake*"},
-                {"type": "mrkdwn", "text": "not corroborated yet"},
+                {"type": "mrkdwn", "text": "Topic: *quake*", "verbatim": True},
+                {"type": "mrkdwn", "text": "not corroborated yet", "verbatim": True},
             ],
         },
         {
@@ -107,17 +112,46 @@ async def test_corroboration_is_counted_in_the_context(slack: SlackHarness) -> N
     assert alert["blocks"][3]["elements"][2]["text"] == "corroborated by 1 other article"
 
 
-async def test_rate_limit_is_waited_out(slack: SlackHarness) -> None:
-    await track_quake(slack)
+async def test_a_rate_limit_pauses_its_channel_and_no_other(slack: SlackHarness) -> None:
+    await track_quake(slack, "C1", "C2")
     slack.fake.script(
-        "chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+        "chat.postMessage",
+        429,
+        {"ok": False, "error": "ratelimited"},
+        {"Retry-After": "1"},
+        channel="C1",
     )
     await slack.core.pipeline.ingest(article(1, "Agency says 40 dead."))
     report = await slack.core.dispatcher.run_once()
-    assert report.sent == 1 and report.deferred == 0
-    calls = slack.fake.of("chat.postMessage")
-    assert len(calls) == 2 and calls[1].at - calls[0].at >= 1.0
-    assert len(slack.core.repo.alerts("sent")) == 1
+    assert (report.sent, report.deferred) == (1, 1)  # C2 got its alert; C1 waits
+    again = await slack.core.dispatcher.run_once()
+    assert again.sent == 0  # nothing goes to C1 during the pause
+    await asyncio.sleep(1.1)
+    later = await slack.core.dispatcher.run_once()
+    assert later.sent == 1
+    to_c1 = [c for c in slack.fake.of("chat.postMessage") if c.body["channel"] == "C1"]
+    assert len(to_c1) == 2 and to_c1[1].at - to_c1[0].at >= 1.0
+    assert len(slack.core.repo.alerts("sent")) == 2
+
+
+async def test_limits_on_two_channels_pause_the_workspace(slack: SlackHarness) -> None:
+    """Slack's 429 does not say whether the channel or the workspace is limited: a second
+    channel limited during the first pause means the workspace."""
+    await track_quake(slack, "C1", "C2", "C3")
+    for channel in ("C1", "C2"):
+        slack.fake.script(
+            "chat.postMessage",
+            429,
+            {"ok": False, "error": "ratelimited"},
+            {"Retry-After": "60"},
+            channel=channel,
+        )
+    sender = slack.adapter.sender
+    await slack.core.pipeline.ingest(article(1, "Agency says 40 dead."))
+    await slack.core.dispatcher.run_once()
+    paused = slack.core.dispatcher.limits.paused()
+    assert 55 < paused[("slack", "T1")] <= 60
+    assert sender.limited.scope("T1", "C3", 1) == ("slack", "T1")
 
 
 async def test_a_long_rate_limit_defers_the_alert(slack: SlackHarness) -> None:

@@ -66,10 +66,58 @@ def texts(blocks: list[dict]) -> list[str]:
     return found
 
 
-def test_mrkdwn_escapes_but_keeps_slack_entities() -> None:
-    assert mrkdwn("**A&B** <b> <#C123> <@U1|bob> <!here>") == (
-        "*A&amp;B* &lt;b&gt; <#C123> <@U1|bob> <!here>"
+def test_mrkdwn_escapes_every_entity_but_the_channels_linked_on_purpose() -> None:
+    assert mrkdwn("**A&B** <b> <#C123> <@U1|bob> <!here> @channel", ("C123",)) == (
+        "*A&amp;B* &lt;b&gt; <#C123> &lt;@U1|bob&gt; &lt;!here&gt; @\u200bchannel"
     )
+    assert mrkdwn("<#C123> <#C9>") == "&lt;#C123&gt; &lt;#C9&gt;"
+
+
+ENTITIES = st.sampled_from(
+    [
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<!subteam^S1|devs>",
+        "<@U123>",
+        "<@W9|x>",
+        "<#C999>",
+        "<#C1|general>",
+        "@here",
+        "@Channel",
+        "&lt;!channel&gt;",
+        "<",
+        ">",
+        "&",
+    ]
+)
+HOSTILE_TEXT = st.lists(st.one_of(ENTITIES, st.text(max_size=8)), max_size=8).map("".join)
+
+
+def no_mention_but(text: str, channels: tuple[str, ...]) -> None:
+    """No Slack special mention, user mention or unrequested channel link in ``text``."""
+    assert "<!" not in text and "<@" not in text
+    for m in re.finditer(r"<#([^>|]*)", text):
+        assert m.group(1) in channels, text
+    assert not re.search(r"@(here|channel|everyone)\b", text, re.IGNORECASE), text
+
+
+@given(name=HOSTILE_TEXT, field=HOSTILE_TEXT)
+def test_no_mention_reaches_slack_unless_the_core_linked_it(name: str, field: str) -> None:
+    reply = Reply(
+        text=f"<#C1> will now get **{name}** alerts.",
+        fields=[Field(name, field)],
+        table_headers=("Topic",),
+        table_rows=[(name,)],
+        channels=("C1",),
+    )
+    message = render_reply(reply)
+    for text in [message.text, *texts(message.blocks)]:
+        no_mention_but(text, ("C1",))
+    assert "<#C1>" in message.text and "&lt;#C1&gt;" not in message.text
+    for rendered in (render_alert(alert(source=name, evidence=field, topic_name=name)),):
+        for text in [rendered.text, *texts(rendered.blocks)]:
+            no_mention_but(text, ())
 
 
 def test_conflicts_and_source_detail_are_shown() -> None:

@@ -3,10 +3,14 @@
 For each quantity the rule names what it measures (``measures.measure_of``),
 settles a bare total from the context (the previous sentence, then the
 headline), and marks a figure given only as a baseline for comparison
-("up from 16,000", "541 a week earlier") as background.
+("up from 16,000", "541 a week earlier") as background and one that is a
+forecast or target as such. A sentence about an event of an earlier year
+("in 1998, when 1,200 people died") proposes no figure.
 """
 
 from __future__ import annotations
+
+import re
 
 from bot.claims.candidates import FIGURE, Candidate
 from bot.claims.lexicons import Lexicon, lexicon
@@ -40,6 +44,25 @@ def _is_baseline(view: SentenceView, q: Quantity, others: list[Quantity]) -> boo
     return False
 
 
+_YEAR = re.compile(r"\b(?:in|of|during)\s+(1[89]\d\d|20\d\d)\b|\b(1[89]\d\d|20\d\d)['’]s\b")
+_ASIDE = re.compile(r",\s*(?:which|who|whose|when|established|founded)\b[^,]*,")
+
+
+def history_year(view: SentenceView, article: ArticleView) -> int | None:
+    """Where a sentence tells of an event of an earlier year ("Hurricane Harvey in 2017
+    caused…", "in 1998, when 1,200 people died"): the character offset of that year. A
+    year inside an aside (", which declared an epidemic in 2022,") or opening a running
+    count ("since 2022") is no history."""
+    if article.published is None:
+        return None
+    text = _ASIDE.sub(lambda m: " " * len(m.group()), view.text)
+    for m in _YEAR.finditer(text):
+        year = int(m.group(1) or m.group(2))
+        if year <= article.published.year - 2:
+            return m.start()
+    return None
+
+
 def _is_forecast(view: SentenceView, q: Quantity, lex: Lexicon) -> bool:
     """A forecast, target or possibility: a cue in the clause before the figure."""
     words = view.words
@@ -62,7 +85,7 @@ def _context_measure(article: ArticleView, view: SentenceView, lex: Lexicon) -> 
                 return Measure(m.family, m.words, generic=True)
         for i in range(len(other.words)):
             phrase = lex.measure.match(other.words, i)
-            if phrase is not None and lex.measure_family[phrase] != "time":
+            if phrase is not None and lex.measure_family[phrase] != "duration":
                 return Measure(lex.measure_family[phrase], " ".join(phrase), generic=True)
     return None
 
@@ -72,8 +95,11 @@ def figure_candidates(
 ) -> list[Candidate]:
     lex = lex or lexicon()
     out: list[Candidate] = []
+    history = history_year(view, article)
     found: list[tuple[Quantity, Measure | None]] = []
     for q in view.quantities:
+        if history is not None and view.tokens[q.first].start > history:
+            continue  # a figure of that earlier event
         m = measure_of(view, q, lex)
         if m is None:
             same_unit = [pm for pq, pm in found if pq.unit == q.unit and pm is not None]

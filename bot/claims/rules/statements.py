@@ -1,14 +1,15 @@
-"""Statement claims: a party's stance or a status, in a sentence with no figure claim.
+"""Statement claims: a party's stance or status, or what it says.
 
 A sentence is a statement candidate when it attributes its content to a party
 (a speech verb, "according to") or carries a stance or status cue (confirms,
 denies, declines to comment, blames, resigns, declared, restored…). The cue
-nearest the content, negation included, is the statement's value.
+nearest the content, negation included, is the statement's value (a ``stance``
+candidate); an attributed sentence with no cue is an ``assertion``.
 """
 
 from __future__ import annotations
 
-from bot.claims.candidates import STATEMENT, Candidate
+from bot.claims.candidates import ASSERTION, STANCE, Candidate
 from bot.claims.view import ArticleView, Cue, SentenceView
 
 
@@ -26,4 +27,5 @@ def main_cue(view: SentenceView) -> Cue | None:
 def statement_candidates(article: ArticleView, view: SentenceView) -> list[Candidate]:
     if view.attribution is None and not view.cues:
         return []
-    return [Candidate(view=view, kind=STATEMENT, cue=main_cue(view))]
+    cue = main_cue(view)
+    return [Candidate(view=view, kind=STANCE if cue is not None else ASSERTION, cue=cue)]
