@@ -171,6 +171,8 @@ def test_one_claim_per_statement_prefers_a_current_telling_to_a_background_one()
 
 
 def test_exact_counts_must_agree_to_the_unit_below_a_thousand() -> None:
-    assert classify(US, fig(100), T0 + timedelta(days=2), [said(UKR, fig(99), 1)]).kind == NEW_SOURCE
+    assert (
+        classify(US, fig(100), T0 + timedelta(days=2), [said(UKR, fig(99), 1)]).kind == NEW_SOURCE
+    )
     same = classify(US, fig(8_500_000), T0 + timedelta(days=2), [said(UKR, fig(8_510_000), 1)])
     assert same.kind == REPEAT
