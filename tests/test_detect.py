@@ -168,3 +168,11 @@ def test_one_claim_per_statement_prefers_a_current_telling_to_a_background_one()
     old = _claim("deaths:count", "Agency", fig(95), 0, background=True)
     now = _claim("deaths:count", "Agency", fig(95), 40)
     assert one_per_statement([old, now]) == [now]
+
+
+def test_exact_counts_must_agree_to_the_unit_below_a_thousand() -> None:
+    assert (
+        classify(US, fig(100), T0 + timedelta(days=2), [said(UKR, fig(99), 1)]).kind == NEW_SOURCE
+    )
+    same = classify(US, fig(8_500_000), T0 + timedelta(days=2), [said(UKR, fig(8_510_000), 1)])
+    assert same.kind == REPEAT

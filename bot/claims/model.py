@@ -70,6 +70,8 @@ STANCE_OF_CUE: dict[str, Stance] = {
 
 
 ABOUT_TOLERANCE = 0.1
+# Exact figures of a thousand or more agree when written to about three digits.
+EXACT_TOLERANCE = 0.005
 
 # Currency codes a money figure's ``unit`` may carry, with their symbols.
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
@@ -163,11 +165,13 @@ class ClaimValue:
             return self.number == other.number and self.number_high == other.number_high
 
         loose = Qualifier.ABOUT in (self.qualifier, other.qualifier)
-        tolerance = ABOUT_TOLERANCE if loose else 0.01
+        tolerance = ABOUT_TOLERANCE if loose else EXACT_TOLERANCE
 
         def close(a: float | None, b: float | None) -> bool:
             if a is None or b is None:
                 return a is b
+            if not loose and max(abs(a), abs(b)) < 1000:
+                return a == b  # 99 and 100 are two counts; 8.5 million and 8,500,000 one
             return abs(a - b) <= tolerance * max(abs(a), abs(b), 1.0)
 
         return close(self.number, other.number) and close(self.number_high, other.number_high)
