@@ -33,7 +33,7 @@ from bot.detect import (
     one_per_statement,
 )
 from bot.topics import QueryError, haystack, parse_query
-from bot.values import restating_window, stored_values_agree
+from bot.values import read_back, stored_values_agree
 from storage.models import Article, Topic
 from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
 from storage.summaries import Said
@@ -260,9 +260,11 @@ class Pipeline:
         by_key: dict[str, list[ClaimValue]] = {}
         for c in claims:
             by_key.setdefault(c.key, []).append(c.value)
-        near = {key: restating_window(values) for key, values in by_key.items()}
+        wants = {key: read_back(values) for key, values in by_key.items()}
+        near = {key: want.window for key, want in wants.items()}
+        bounds = {key: want.bounds for key, want in wants.items() if want.bounds}
         out: dict[str, KeyHistory] = {}
-        for key, sources in self.repo.key_histories(topic_id, near).items():
+        for key, sources in self.repo.key_histories(topic_id, near, bounds).items():
             history = out[key] = KeyHistory()
             for src in sources:
                 history.sources[src.source] = SourceHistory(

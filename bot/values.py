@@ -1,12 +1,13 @@
 """The claim engine's value rules in the form the store takes them: over stored JSON,
-and as the range of numbers detection must read back."""
+and as the numbers detection must read back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from bot.claims.model import ClaimValue
+from bot.claims.model import ClaimValue, Qualifier
 
 
 def stored_values_agree(value: Mapping[str, Any], shown: Mapping[str, Any]) -> bool:
@@ -14,24 +15,36 @@ def stored_values_agree(value: Mapping[str, Any], shown: Mapping[str, Any]) -> b
     return ClaimValue.from_json(value).agrees_with(ClaimValue.from_json(shown))
 
 
-RESTATE_SPAN = 2.0
-"""How far apart a figure and a rounded form of it can be, at most: far wider than the
-claim engine's tolerance for rounding."""
+ROUNDING = 0.15
+"""How far apart a figure and a rounded form of it can be: wider than the claim engine's
+tolerance for "about" (10 %)."""
 
 
-def restating_window(values: Iterable[ClaimValue]) -> tuple[float, float] | None:
-    """The numbers between which lies every earlier figure that one of ``values`` may
-    restate (a generous superset: each figure's own interval, since a bound holds every
-    figure inside it, widened by ``RESTATE_SPAN`` for rounding), so detection reads back
-    only those; None when none of ``values`` is a figure (nothing but stances and
-    statuses can match then, and those are always read)."""
+@dataclass(frozen=True)
+class ReadBack:
+    """What detection must read back of a key's earlier values for some new figures: the
+    values whose number lies in ``window`` (a rounded or loose restatement is near the
+    figure), and, for each bound among them ("at least 1,000"), whether any source gave an
+    exact figure inside it — (low, high, unit) — since a bound restates every such one."""
+
+    window: tuple[float, float] | None
+    bounds: tuple[tuple[float, float, str | None], ...] = ()
+
+
+def read_back(values: Iterable[ClaimValue]) -> ReadBack:
+    """The read-back for the new ``values`` of one key: never the whole history, only
+    the values near each figure and one exact figure per source inside each bound."""
     lows: list[float] = []
     highs: list[float] = []
+    bounds: list[tuple[float, float, str | None]] = []
     for value in values:
         if value.kind != "figure" or value.number is None:
             continue
-        low, high = value.interval
-        near_low, near_high = sorted((value.number / RESTATE_SPAN, value.number * RESTATE_SPAN))
-        lows.append(min(low, near_low) - 1.0)
-        highs.append(max(high, near_high) + 1.0)
-    return (min(lows), max(highs)) if lows else None
+        top = value.number_high if value.number_high is not None else value.number
+        lows.append(min(value.number, top) * (1 - ROUNDING) - 1.0)
+        highs.append(max(value.number, top) * (1 + ROUNDING) + 1.0)
+        if value.qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN, Qualifier.UP_TO):
+            low, high = value.interval
+            bounds.append((low, high, value.unit))
+    window = (min(lows), max(highs)) if lows else None
+    return ReadBack(window, tuple(bounds))

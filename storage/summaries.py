@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, column, false, func, or_, select, values
+from sqlalchemy import ColumnElement, Select, and_, column, false, func, or_, select, values
 
 from storage.base import StoreBase
 from storage.models import Article, Claim, ClaimState, ClaimValueSeen, UTCDateTime
@@ -120,6 +120,31 @@ def _within(window: tuple[float, float] | None) -> ColumnElement[bool]:
     return ClaimValueSeen.number.between(low, high)
 
 
+def _exact_inside(
+    topic_id: int, key: str, low: float, high: float, unit: str | None
+) -> Select[tuple[str, datetime, float]]:
+    """Per source, the smallest exact figure between ``low`` and ``high`` and when the
+    source first gave one of them: what a bound needs to know it restates one."""
+    where = [
+        ClaimValueSeen.topic_id == topic_id,
+        ClaimValueSeen.key == key,
+        ClaimValueSeen.kind == "figure",
+        _within((low, high)),
+        ClaimValueSeen.value["qualifier"].as_string() == "exact",
+    ]
+    if unit is not None:
+        where.append(ClaimValueSeen.value["unit"].as_string() == unit)
+    return (
+        select(
+            ClaimValueSeen.source,
+            func.min(ClaimValueSeen.first_at),
+            func.min(ClaimValueSeen.number),
+        )
+        .where(*where)
+        .group_by(ClaimValueSeen.source)
+    )
+
+
 def _said(claim_id: int | None, at: Any, value: Any, article_id: Any, outlet: Any) -> Said | None:
     if claim_id is None:
         return None
@@ -172,19 +197,33 @@ class StateStore(StoreBase):
     """What the state tables answer."""
 
     def key_histories(
-        self, topic_id: int, near: Mapping[str, tuple[float, float] | None]
+        self,
+        topic_id: int,
+        near: Mapping[str, tuple[float, float] | None],
+        bounds: Mapping[str, Sequence[tuple[float, float, str | None]]] | None = None,
     ) -> dict[str, list[SourceState]]:
         """For each key of ``near``, its sources with their latest current and background
         statements (from ``claim_state``) and the distinct values they gave that are not
         figures or whose number lies in the key's window (None: no figures; the high end
-        may be infinite). Two indexed queries, bounded by the sources of the keys and the
-        values near the new ones, never by the length of the history."""
+        may be infinite); and for each of the key's ``bounds`` (low, high, unit), one exact
+        figure per source inside it (the smallest, dated when the source first gave any
+        of them). Indexed queries, bounded by the sources of the keys and the values near
+        the new ones, never by the length of the history."""
         wanted = sorted(near)
         out: dict[str, list[SourceState]] = {k: [] for k in wanted}
         if not wanted:
             return out
         seen: dict[tuple[str, str], list[tuple[dict[str, Any], datetime]]] = defaultdict(list)
         with self.session() as s:
+            for key, key_bounds in (bounds or {}).items():
+                for low, high, unit in key_bounds:
+                    for source, first, number in s.execute(
+                        _exact_inside(topic_id, key, low, high, unit)
+                    ):
+                        exact = {"kind": "figure", "qualifier": "exact", "number": number}
+                        if unit is not None:
+                            exact["unit"] = unit
+                        seen[(key, source)].append((exact, first))
             pairs = [
                 and_(
                     ClaimValueSeen.key == key,

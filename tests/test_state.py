@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.claims.model import ClaimValue, Qualifier
 from bot.detect import KeyHistory, Statement, restates
-from bot.values import restating_window, stored_values_agree
+from bot.values import read_back, stored_values_agree
 from storage.models import ClaimState
 from storage.repository import ArticleIn, ClaimIn, Repository
 from storage.summaries import StateLine
@@ -191,13 +191,20 @@ def assert_state_matches_claims(repo: Repository, topic_id: int) -> None:
             (v.display(), at) for v, at in want.values
         )
     assert {s.source for s in sources} == set(everything.sources)
-    # a new value's window brings back every earlier value (any source) it may restate
+    # what a new value reads back tells detection all it asks: whether each source gave a
+    # figure the new one restates, and when it first did
     for new in VALUES:
-        [nearby] = repo.key_histories(topic_id, {KEY: restating_window([new])}).values()
+        want = read_back([new])
+        [nearby] = repo.key_histories(topic_id, {KEY: want.window}, {KEY: want.bounds}).values()
         for src in nearby:
-            got = {ClaimValue.from_json(v) for v, _ in src.values}
-            gave = [v for v, _ in everything.sources[src.source].values]
-            assert {v for v in gave if restates(new, v) or new.restates(v)} <= got
+            got = [(ClaimValue.from_json(v), at) for v, at in src.values]
+            gave = everything.sources[src.source].values
+            got_at = [at for v, at in got if restates(new, v)]
+            gave_at = [at for v, at in gave if restates(new, v)]
+            assert bool(got_at) == bool(gave_at)
+            if gave_at:
+                assert min(got_at) == min(gave_at)
+            assert {v for v, _ in gave if new.restates(v)} <= {v for v, _ in got}
 
 
 @settings(
