@@ -12,9 +12,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from bot.claims.keys import is_specific, same_figure_key
 from bot.claims.model import (
     ArticleText,
     ClaimValue,
@@ -241,7 +242,8 @@ class Pipeline:
             for a in result.abstentions:
                 log.debug("abstained on %r in %s: %s", a.sentence[:80], article.url, a.reason)
                 abstentions.append((a.sentence, a.reason))
-            decided.extend(self._decide(topic, article, one_per_statement(result.claims)))
+            claims = self._same_figures(topic.id, one_per_statement(result.claims))
+            decided.extend(self._decide(topic, article, claims))
         stored = self.repo.record_claims(
             [(d.claim_in, d.event_in) for d in decided],
             processed=(article.id, article.revision),
@@ -252,6 +254,20 @@ class Pipeline:
             if d.decision is not None and d.event_in is not None and event_id is not None:
                 events.append(d.outcome(article, event_id, queued))
         return events, abstentions
+
+    def _same_figures(self, topic_id: int, claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
+        """A specific figure the topic already has under another wording takes that key
+        ("33,000 machinists" after "33,000 workers"), so that it reads as a repeat."""
+        out = []
+        for c in claims:
+            if is_specific(c.value) and c.value.number is not None:
+                n = abs(c.value.number)
+                known = self.repo.keys_with_figure(topic_id, n * 0.99, n * 1.01)
+                same = same_figure_key(c.key, c.value, known)
+                if same is not None:
+                    c = replace(c, key=same[0], key_label=same[1], value=same[2])
+            out.append(c)
+        return one_per_statement(out)
 
     def _histories(self, topic_id: int, claims: list[ExtractedClaim]) -> dict[str, KeyHistory]:
         """The history of each key the article touches, from the state tables: each

@@ -393,6 +393,7 @@ class ClaimValueSeen(Base):
         UniqueConstraint("topic_id", "key", "source", "value_hash"),
         Index("ix_claim_values_topic_key_text", "topic_id", "key", "value_text"),
         Index("ix_claim_values_near", "topic_id", "key", "kind", "number"),
+        Index("ix_claim_values_figure", "topic_id", "kind", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

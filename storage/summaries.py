@@ -266,6 +266,33 @@ class StateStore(StoreBase):
                 )
         return out
 
+    def keys_with_figure(
+        self, topic_id: int, low: float, high: float, limit: int = 20
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """(key, label, value) of the figures of a topic, any key, whose number lies
+        between ``low`` and ``high``: where a figure already reported may stand under
+        another wording. One indexed query."""
+        with self.session() as s:
+            rows = s.execute(
+                select(ClaimValueSeen.key, ClaimState.key_label, ClaimValueSeen.value)
+                .join(
+                    ClaimState,
+                    and_(
+                        ClaimState.topic_id == ClaimValueSeen.topic_id,
+                        ClaimState.key == ClaimValueSeen.key,
+                        ClaimState.source == ClaimValueSeen.source,
+                    ),
+                )
+                .where(
+                    ClaimValueSeen.topic_id == topic_id,
+                    ClaimValueSeen.kind == "figure",
+                    ClaimValueSeen.number.between(low, high),
+                )
+                .order_by(ClaimValueSeen.id)
+                .limit(limit)
+            ).all()
+        return [(key, label, value) for key, label, value in rows]
+
     def keys(self, topic_id: int) -> list[tuple[str, str]]:
         """(key, label) pairs of a topic, most recently heard first."""
         return self.topic_vocabulary(topic_id)[1]

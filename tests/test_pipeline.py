@@ -112,3 +112,18 @@ def test_digest_subscription_gets_one_message(bot: FakeBot) -> None:
         "40 dead",
         "55 dead",
     ]
+
+
+def test_a_specific_figure_under_another_wording_is_a_repeat(bot: FakeBot) -> None:
+    assert not bot.exec("/claimwatch topic add strike strike").error
+    assert not bot.exec("/claimwatch subscribe strike").error
+    bot.ingest(article(1, "Strike day one. Union says 33,000 workers."))
+    second = bot.ingest(article(2, "Strike day two. Company says 33,000 machinists.", outlet="B"))
+    third = bot.ingest(article(3, "Strike day three. Company says 1,000 machinists.", outlet="C"))
+    bot.deliver()
+    [repeat] = second.events
+    assert (repeat.kind, repeat.key, repeat.value) == ("repeat", "workers:count", "33,000 workers")
+    # a round figure is no proof of the same thing: it keeps its own wording
+    [other] = third.events
+    assert (other.kind, other.key) == ("new_claim", "machinists:count")
+    assert [a.value for a in bot.sent] == ["33,000 workers", "1,000 machinists"]

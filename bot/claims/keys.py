@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from bot.claims.attribution import INVERTED
 from bot.claims.candidates import Candidate
 from bot.claims.lexicons import Lexicon, lexicon
 from bot.claims.measures import Measure, singular
-from bot.claims.model import KnownKey
+from bot.claims.model import CURRENCY_CODES, ClaimValue, KnownKey
 from bot.claims.quantities import PERCENT, TIME, Quantity
 
 STATEMENT_PREFIX = "says:"
@@ -133,3 +135,48 @@ def stance_key(party: str, cls: str, lex: Lexicon | None = None) -> tuple[str, s
     family = lex.stance_family.get(cls, cls)
     slug = _SLUG.sub("-", f"{party} {family}".lower()).strip("-")[:80]
     return f"{STANCE_PREFIX}{slug}", f"{party} — {family}"
+
+
+def _significant_digits(n: float) -> int:
+    digits = f"{abs(n):.6g}".replace(".", "").lstrip("0").rstrip("0")
+    return len(digits)
+
+
+def _unit_kind(value: ClaimValue) -> str:
+    unit = value.unit or ""
+    if unit == "%" or unit == "time" or unit in CURRENCY_CODES:
+        return unit
+    return "count"
+
+
+def is_specific(value: ClaimValue) -> bool:
+    """A figure precise enough that the same number under another wording is the same
+    figure (33,000 workers and 33,000 machinists; $5.4 billion of losses and of damage):
+    two significant digits or more, and for a count a hundred or more."""
+    if value.kind != "figure" or value.number is None or value.unit == "time":
+        return False
+    if _significant_digits(value.number) < 2:
+        return False
+    return _unit_kind(value) != "count" or abs(value.number) >= 100
+
+
+def same_figure_key(
+    key: str, value: ClaimValue, known: Sequence[tuple[str, str, dict[str, Any]]]
+) -> tuple[str, str, ClaimValue] | None:
+    """The key under which the topic already has this specific figure, when it is not
+    ``key``: (key, label, the value in that key's unit). ``known`` are stored figures
+    near the number (key, label, value JSON)."""
+    if not is_specific(value):
+        return None
+    kind = _unit_kind(value)
+    same = []
+    for k, label, raw in known:
+        other = ClaimValue.from_json(raw)
+        if _unit_kind(other) != kind or other.number is None:
+            continue
+        probe = replace(value, unit=other.unit)
+        if probe.restates(other) or other.restates(probe):
+            same.append((k, label, probe))
+    if not same or any(k == key for k, _, _ in same):
+        return None
+    return same[0]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.claims.keys import figure_key, stance_key, statement_key
+from bot.claims.keys import figure_key, is_specific, same_figure_key, stance_key, statement_key
 from bot.claims.measures import Measure
-from bot.claims.model import KnownKey
+from bot.claims.model import ClaimValue, KnownKey, Qualifier
 from bot.claims.quantities import find_quantities
 from bot.claims.tokens import tokenize
 
@@ -38,3 +38,27 @@ def test_a_restated_proposition_meets_its_known_key() -> None:
         ["the", "army", "will", "withdraw"], "the army will withdraw", known
     )
     assert new_key != known[0].key and label == "the army will withdraw"
+
+
+def test_only_specific_figures_cross_wordings() -> None:
+    assert is_specific(ClaimValue.figure(33000, unit="workers"))
+    assert is_specific(ClaimValue.figure(5.4e9, unit="USD"))
+    assert is_specific(ClaimValue.figure(94.6, unit="%"))
+    assert not is_specific(ClaimValue.figure(1000, unit="workers"))  # one significant digit
+    assert not is_specific(ClaimValue.figure(12, unit="deaths"))  # a small count
+    assert not is_specific(ClaimValue.figure(20 * 60 + 12, unit="time"))
+
+
+def test_a_specific_figure_takes_the_key_it_was_reported_under() -> None:
+    known = [
+        ("workers:count", "workers — count", ClaimValue.figure(33000, unit="workers").to_json())
+    ]
+    value = ClaimValue.figure(33000, Qualifier.ABOUT, "machinist")
+    key, label, moved = same_figure_key("machinist:count", value, known)
+    assert (key, label) == ("workers:count", "workers — count")
+    assert moved.unit == "workers" and moved.qualifier is Qualifier.ABOUT
+    # already under its own key, or another unit, or another number: stays
+    assert same_figure_key("workers:count", value, known) is None
+    money = ClaimValue.figure(33000, unit="USD")
+    assert same_figure_key("cost:money", money, known) is None
+    assert same_figure_key("x:count", ClaimValue.figure(34000, unit="x"), known) is None
