@@ -92,6 +92,7 @@ class _Words(_Strict):
     capital_function: Words
     outcome_filler: Words
     measure_stops: Words
+    comparatives: Words
     change_verbs: Words
     forecast_cues: Words
 
@@ -177,6 +178,7 @@ class Lexicon:
     capital_function: frozenset[str]
     outcome_filler: frozenset[str]
     measure_stops: frozenset[str]
+    comparatives: frozenset[str]
     change_verbs: frozenset[str]
     forecast_cues: frozenset[str]
     families: frozenset[str]
@@ -277,6 +279,7 @@ def lexicon() -> Lexicon:
         capital_function=frozenset(words.capital_function),
         outcome_filler=frozenset(words.outcome_filler),
         measure_stops=frozenset(words.measure_stops),
+        comparatives=frozenset(words.comparatives),
         change_verbs=frozenset(words.change_verbs),
         forecast_cues=frozenset(words.forecast_cues),
         families=frozenset(measure_family.values()),

@@ -31,6 +31,17 @@ class Measure:
     generic: bool = False
 
 
+def plural_of(word: str) -> str:
+    """ "road" -> "roads", "facility" -> "facilities": how an open measure is shown."""
+    if word.endswith("s") or word.endswith("ed") or not word.isalpha():
+        return word
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("ch", "sh", "x")):
+        return word + "es"
+    return word + "s"
+
+
 def singular(word: str) -> str:
     """ "injuries" -> "injury", "devices" -> "device"; other words unchanged."""
     if len(word) > 4 and word.endswith("ies"):
@@ -67,6 +78,8 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
             j += 1
     if q.is_money and j < n and words[j] == "in":
         j += 1
+    while j < n and words[j] in lex.comparatives:
+        j += 1  # "12% less fish", "500 additional troops"
     run: list[int] = []
     while j < n and len(run) < _RIGHT_WINDOW:
         w = words[j]
@@ -104,11 +117,13 @@ def _right(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | None:
             return Measure("people", words[people[0]])
         return None
     if run:
-        plural = [k for k in run if words[k].endswith("s") and len(words[k]) > 3]
+        plural = [
+            k for k in run if words[k].endswith("s") and len(words[k]) > 3 and "'" not in words[k]
+        ]
         head = plural[-1] if plural else run[0]
         if words[head] in lex.generic_totals:
             return Measure("", words[head], generic=True)
-        return Measure(singular(words[head]), " ".join(words[run[0] : head + 1]))
+        return Measure(plural_of(singular(words[head])), " ".join(words[run[0] : head + 1]))
     return None
 
 
@@ -152,6 +167,9 @@ def _subject_noun(view: SentenceView, q: Quantity, lex: Lexicon) -> Measure | No
     w = words[k]
     if w in lex.generic_totals:
         return Measure("", w, generic=True)
+    fam = _family(lex, words, k)
+    if fam is not None:
+        return Measure(fam[0], w)
     if w.endswith(("ed", "ing", "ly")) or w in lex.speech:
         return None
     return Measure(singular(w), w)

@@ -35,7 +35,11 @@ def test_measures(text: str, families: list[str]) -> None:
 
 
 def test_open_vocabulary_keeps_nouns_outside_the_families() -> None:
-    assert measures("Rescuers have cleared 148 roads so far.") == ["road"]
+    assert measures("Rescuers have cleared 148 roads so far.") == ["roads"]
+    assert measures("Engineers inspected 12 bridge sections and 40 facility roofs.") == [
+        "sections",
+        "roofs",
+    ]
 
 
 def test_a_bare_total_takes_its_measure_from_the_previous_sentence() -> None:
