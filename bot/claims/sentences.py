@@ -92,8 +92,11 @@ def _is_boilerplate_line(line: str) -> bool:
     words = _WORD.findall(stripped)
     if len(words) < 3:
         return True
-    # A heading, nav item or caption: no sentence-final punctuation and short.
-    return not _TERMINAL.search(stripped) and len(words) < 16
+    # A nav item or caption: no sentence-final punctuation and short. A headline that
+    # gives a figure ("Death toll climbs to 217 as search goes on") is kept.
+    if _TERMINAL.search(stripped) or len(words) >= 16:
+        return False
+    return not (len(words) >= 5 and any(c.isdigit() for c in stripped))
 
 
 def _is_abbreviation(text: str, dot_index: int) -> bool:
