@@ -189,7 +189,8 @@ def queue_alerts(
                 repo.subscribe(topic.id, platform, workspace, channel, "instant", "fault", 3600)
         for i in range(start, start + n):
             unit = UNITS[i % len(UNITS)]  # a few keys: a key stops alerting after ~100 sources
-            text = f"Quake news, dead and hurt. Agency{i} says {i * 1000 + 3} {unit}."
+            figure = round(1000 * 1.02**i) * 10 + 3  # 2 % apart: no figure restates another
+            text = f"Quake news, dead and hurt. Agency{i} says {figure:,} {unit}."
             app.pipeline.ingest_sync(article(i, text, hours=i / 20))
         return len(repo.alerts())
     finally:
