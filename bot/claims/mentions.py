@@ -79,11 +79,21 @@ def _span_text(text: str, tokens: list[Token], a: int, b: int) -> str:
     return text[tokens[a].start : tokens[b].end]
 
 
-def find_mentions(text: str, tokens: list[Token], lex: Lexicon | None = None) -> list[Mention]:
-    """Party mentions in one sentence, left to right, not overlapping."""
+def find_mentions(
+    text: str,
+    tokens: list[Token],
+    lex: Lexicon | None = None,
+    common: frozenset[str] = frozenset(),
+) -> list[Mention]:
+    """Party mentions in one sentence, left to right, not overlapping.
+
+    ``common`` holds the words the article also writes in lower case: such a word
+    capitalised only because it opens the sentence ("Vaccines arrived …") is not a name.
+    """
     lex = lex or lexicon()
     words = [possessive_base(t.lower) for t in tokens]
     n = len(tokens)
+    opening = _opening_common_word(tokens, words, lex, common)
     out: list[Mention] = []
     i = 0
     while i < n:
@@ -101,7 +111,7 @@ def find_mentions(text: str, tokens: list[Token], lex: Lexicon | None = None) ->
                 parts.append((j, j, "conn"))
                 j += 1
                 continue
-            if _namey(tokens, j, lex) or (
+            if (_namey(tokens, j, lex) and j != opening) or (
                 tokens[j].kind == "word"
                 and words[j] in lex.countries.by_demonym
                 and _is_cap(tokens[j])
@@ -143,6 +153,20 @@ def find_mentions(text: str, tokens: list[Token], lex: Lexicon | None = None) ->
             out.append(mention)
         i = last + 1
     return sorted([*out, *_pronouns(tokens, words, lex, out)], key=lambda m: m.first)
+
+
+def _opening_common_word(
+    tokens: list[Token], words: list[str], lex: Lexicon, common: frozenset[str]
+) -> int:
+    """Index of the sentence's first word when it is an ordinary word, else -1."""
+    first = next((k for k, t in enumerate(tokens) if t.kind != "punct"), None)
+    if first is None or tokens[first].kind != "word" or words[first] not in common:
+        return -1
+    if first + 1 < len(tokens) and _namey(tokens, first + 1, lex):
+        return -1
+    if lex.countries.lookup(tokens[first].text) is not None:
+        return -1
+    return first
 
 
 def _modifies_head(tokens: list[Token], words: list[str], j: int, lex: Lexicon) -> bool:

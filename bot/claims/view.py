@@ -25,6 +25,7 @@ from bot.claims.sentences import split_sentences
 from bot.claims.tokens import Token, tokenize
 
 _QUOTES_OPEN = ('"', "“", "‘", "'")
+_LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z]+(?:['’][a-z]+)?\b")
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozens?|hundreds|"
@@ -137,11 +138,12 @@ def analyse_sentence(
     *,
     is_title: bool = False,
     lex: Lexicon | None = None,
+    common: frozenset[str] = frozenset(),
 ) -> SentenceView:
     lex = lex or lexicon()
     tokens = tokenize(text)
     words = [t.lower for t in tokens]
-    mentions = find_mentions(text, tokens, lex)
+    mentions = find_mentions(text, tokens, lex, common)
     low = text.lower()
     stripped = text.lstrip()
     return SentenceView(
@@ -165,6 +167,11 @@ def analyse_sentence(
     )
 
 
+def lower_case_words(text: str) -> frozenset[str]:
+    """The words an article writes in lower case somewhere (its ordinary words)."""
+    return frozenset(_LOWER_WORD.findall(text))
+
+
 def strip_dateline(text: str, start: int) -> tuple[str, int]:
     """ "BEIRUT (Reuters) - The …" -> "The …", with the start moved past the dateline."""
     m = _DATELINE.match(text)
@@ -185,15 +192,18 @@ def analyse_article(
     """Split and analyse an article; sentences failing the prefilter are not analysed."""
     lex = lex or lexicon()
     sentences = split_sentences(text)
+    common = lower_case_words(text)
     views: list[SentenceView] = []
     for i, s in enumerate(sentences):
         body, start = strip_dateline(s.text, s.start) if i < 2 else (s.text, s.start)
         if not is_candidate(body, topic_terms, lex):
             continue
-        views.append(analyse_sentence(i, body, start, s.end, s.paragraph, lex=lex))
+        views.append(analyse_sentence(i, body, start, s.end, s.paragraph, lex=lex, common=common))
     title_view = None
     if title.strip():
-        title_view = analyse_sentence(-1, title.strip(), 0, 0, -1, is_title=True, lex=lex)
+        title_view = analyse_sentence(
+            -1, title.strip(), 0, 0, -1, is_title=True, lex=lex, common=common
+        )
     return ArticleView(
         title=title_view,
         sentences=views,

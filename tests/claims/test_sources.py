@@ -74,3 +74,32 @@ def test_a_party_the_story_knows_keeps_its_known_name() -> None:
     a = view("Holt said the count had risen.").attribution
     assert a is not None and r.resolve(a.mention).name == "Chile · Health Ministry"
     assert r.canonical("Brannick Motors") == "Brannick Motors"
+
+
+def test_a_sentence_opening_word_the_article_uses_in_lower_case_is_no_party() -> None:
+    from bot.claims.view import analyse_article
+
+    text = (
+        "Inspectors said the ferries were safe. Ferries resumed service, the port said. "
+        "Harbor Authority officials said 12 ferries were stuck."
+    )
+    article = analyse_article(text, "Ferries stuck")
+    names = {m.text for s in article.sentences for m in s.mentions}
+    assert "Ferries" not in names
+    assert any("Harbor Authority" in n for n in names)
+    # without the lower-case use elsewhere, the same opening word stays a name
+    lone = analyse_article("Ferries said 12 boats were stuck.", "Boats stuck")
+    assert any(m.text == "Ferries" for s in lone.sentences for m in s.mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Instead, he said 12 ships were stuck.",
+        "Former minister Ana Ruiz said 12 ships were stuck.",
+        "“We’re sorry,” Ana Ruiz said of the 12 stuck ships.",
+    ],
+)
+def test_sentence_adverbs_and_contractions_are_not_parties(text: str) -> None:
+    names = {m.text for m in view(text).mentions}
+    assert not names & {"Instead", "Former", "We’re"}
