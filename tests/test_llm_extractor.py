@@ -324,10 +324,10 @@ def test_keys_map_to_the_rules_shape() -> None:
         "stance:defence-ministry-position",
         "Defence Ministry — position",
     )
-    known = [KnownKey("says:pagers-made-budapest-firm", "pagers made by the Budapest firm")]
+    known = [KnownKey("says:ferries-built-lisbon-yard", "ferries built by the Lisbon yard")]
     status = ClaimValue.of_status("yes")
-    assert to_key("the pagers were made by the Budapest firm", status, "X", known)[0] == (
-        "says:pagers-made-budapest-firm"
+    assert to_key("the ferries were built by the Lisbon yard", status, "X", known)[0] == (
+        "says:ferries-built-lisbon-yard"
     )
 
 

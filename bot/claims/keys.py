@@ -5,8 +5,8 @@ percent", "losses — money"). A statement's key is its proposition: the words
 of the sentence's content once the speaker, the speech verb and function words
 are set aside. A new statement is matched against the topic's known statement
 keys (their labels, from the store) by the share of content words they have
-in common, so "the pagers were made by the Budapest firm" and "the firm made
-the pagers" meet under one key, while a proposition nobody stated before gets
+in common, so "the ferries were built by the Lisbon yard" and "the yard built
+the ferries" meet under one key, while a proposition nobody stated before gets
 a key of its own, labelled with its own words.
 """
 

@@ -59,7 +59,7 @@ Answer with one JSON object and nothing else:
   "source_detail": "the named speaker, e.g. 'spokesman Kerem Tal', or null",
   "key": "for a figure: the measured thing, e.g. 'deaths', 'flights cancelled',
           'pay offer', 'insured losses'; for a stance or status: the
-          proposition in a few words, e.g. 'pagers made by the firm'",
+          proposition in a few words, e.g. 'ferries built abroad'",
   "value": {{"kind": "figure" | "stance" | "status",
             "number": 212, "qualifier": "exact" | "at least" | "more than" | "about" |
             "up to" | "range", "number_high": null,

@@ -3,8 +3,8 @@
 ``PartyResolver`` turns the mention an attribution points at into a party
 name and a speaker:
 
-- a titled person speaks for their institution ("Boeing CEO Jane Roe" ->
-  Boeing, speaker Jane Roe; "Lebanese Health Minister X" -> Lebanon · Health
+- a titled person speaks for their institution ("Acme CEO Jane Roe" ->
+  Acme, speaker Jane Roe; "Chilean Health Minister X" -> Chile · Health
   Ministry);
 - a bare surname, a pronoun or "the ministry" is resolved to a party named
   earlier in the article, or to a party the story already knows (the sources

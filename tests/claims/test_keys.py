@@ -30,10 +30,10 @@ def test_opposite_stances_of_one_party_share_a_key() -> None:
 
 def test_a_restated_proposition_meets_its_known_key() -> None:
     known = [
-        KnownKey("says:pagers-made-budapest-firm", "the pagers were made by the Budapest firm")
+        KnownKey("says:ferries-built-lisbon-yard", "the ferries were built by the Lisbon yard")
     ]
-    words = ["officials", "said", "the", "Budapest", "firm", "made", "the", "pagers"]
-    assert statement_key(words, "the Budapest firm made the pagers", known)[0] == known[0].key
+    words = ["officials", "said", "the", "Lisbon", "yard", "built", "the", "ferries"]
+    assert statement_key(words, "the Lisbon yard built the ferries", known)[0] == known[0].key
     new_key, label = statement_key(
         ["the", "army", "will", "withdraw"], "the army will withdraw", known
     )

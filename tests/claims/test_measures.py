@@ -22,7 +22,7 @@ def measures(text: str) -> list[str | None]:
         ("Some 2,750 were wounded and 12 remain missing.", ["injured", "missing"]),
         ("It killed at least 12 people and injured thousands.", ["deaths", "injured"]),
         ("8.5 million Windows devices were affected.", ["devices"]),
-        ("FlightAware said 1,409 flights were cancelled.", ["flights"]),
+        ("SkyTrack said 1,409 flights were cancelled.", ["flights"]),
         ("a vote of 94.6 percent to reject the offer", ["votes"]),
         ("Annual inflation jumped to 4.1 percent in April.", ["inflation"]),
         ("Insured losses could hit $5 billion.", ["losses"]),
