@@ -61,8 +61,8 @@ def _namey(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     tok = tokens[i]
     if tok.kind == "num":
         return i > 0 and _is_cap(tokens[i - 1]) and tokens[i - 1].lower not in lex.capital_function
-    if not _is_cap(tok):
-        return False
+    if not _is_cap(tok) or tok.lower.endswith(("-based", "-led", "-backed", "-owned")):
+        return False  # "Texas-based", "state-owned": adjectives, not names
     return tok.lower not in lex.capital_function
 
 

@@ -103,7 +103,40 @@ class PartyResolver:
                 score = len(toks & ktoks)
                 if best is None or score > best[0]:
                     best = (score, k.name)
-        return best[1] if best else name
+        return best[1] if best else (self._by_head_name(name) or name)
+
+    def _by_head_name(self, name: str) -> str | None:
+        """A known party named by the mention's last word ("Texas-based Acme", "the
+        airline Acme" -> "Acme"), or a one-word mention that starts exactly one known
+        party's name ("Acme" -> "Acme Air Lines")."""
+        words = [possessive_base(w).lower() for w in _WORD.findall(name)]
+        if not words:
+            return None
+        last = words[-1]
+        countries = self.lex.countries
+        if last in countries.by_name or last in countries.by_demonym or self._generic_word(last):
+            return None
+        heads = [k.name for ktoks, k in self._known_tokens if ktoks == {last}]
+        if len(words) > 1 and len(heads) == 1:
+            return heads[0]
+        if len(words) == 1:
+            starts = [
+                k.name
+                for ktoks, k in self._known_tokens
+                if len(ktoks) > 1 and _WORD.findall(k.name)[0].lower() == last
+            ]
+            if len(starts) == 1:
+                return starts[0]
+        return None
+
+    def _generic_word(self, word: str) -> bool:
+        lex = self.lex
+        return (
+            word in lex.stopwords
+            or word in _GENERIC
+            or lex.institutions.match([word], 0) is not None
+            or lex.titles.match([word], 0) is not None
+        )
 
     def note(self, mentions: Sequence[Mention]) -> None:
         """Remember the named parties of a sentence, for later pronouns and short names."""

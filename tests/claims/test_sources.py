@@ -103,3 +103,18 @@ def test_a_sentence_opening_word_the_article_uses_in_lower_case_is_no_party() ->
 def test_sentence_adverbs_and_contractions_are_not_parties(text: str) -> None:
     names = {m.text for m in view(text).mentions}
     assert not names & {"Instead", "Former", "We’re"}
+
+
+def test_a_known_party_is_found_by_the_last_word_of_a_longer_mention() -> None:
+    known = [KnownParty("Acme", ()), KnownParty("Gold Star Air Lines", ())]
+    resolver = PartyResolver(known=known)
+    assert resolver.canonical("Texas-based Acme") == "Acme"
+    assert resolver.canonical("Airline Acme") == "Acme"
+    assert resolver.canonical("Gold") == "Gold Star Air Lines"
+    assert resolver.canonical("Health Ministry") == "Health Ministry"  # a generic head
+    assert resolver.canonical("Chile") == "Chile"
+
+
+def test_adjectives_like_texas_based_are_not_part_of_a_name() -> None:
+    names = {m.text for m in view("The Texas-based firm Acme said 12 ships were stuck.").mentions}
+    assert not any("Texas-based" in n for n in names)
