@@ -26,6 +26,7 @@ NAME = "name"
 _ABBREVIATED_TITLES = frozenset(
     ["mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "prof", "lt", "col", "sgt", "capt", "adm"]
 )
+_NO_LONGER = frozenset(["former", "ex", "late", "retired", "outgoing"])
 _CONNECTORS = frozenset(["of", "for", "and", "&", "on", "de", "del", "la", "le", "du", "von"])
 
 
@@ -217,6 +218,10 @@ def _classify(
                                    country=country, definite=definite)  # fmt: skip
                 break
     names_after = [(a, b) for a, b, k in parts if k == "name" and titles and a > titles[-1][1]]
+    if titles and names_after and first > 0 and words[first - 1] in _NO_LONGER:
+        # "former president Jane Roe" speaks for herself, not for the presidency
+        name = _span_text(text, tokens, names_after[0][0], parts[-1][1])
+        return Mention(first, last, span, NAME, head, name=name, country=country)
     if titles and names_after:
         ta, tb = titles[-1]
         while ta > first and any(k == "mod" and b == ta - 1 for _, b, k in parts):

@@ -118,3 +118,11 @@ def test_a_known_party_is_found_by_the_last_word_of_a_longer_mention() -> None:
 def test_adjectives_like_texas_based_are_not_part_of_a_name() -> None:
     names = {m.text for m in view("The Texas-based firm Acme said 12 ships were stuck.").mentions}
     assert not any("Texas-based" in n for n in names)
+
+
+def test_a_former_office_holder_speaks_for_herself() -> None:
+    resolver = PartyResolver()
+    m = next(m for m in view("Former president Ana Ruiz said 12 ships were stuck.").mentions)
+    assert resolver.resolve(m) is not None and resolver.resolve(m).name == "Ana Ruiz"
+    sitting = next(m for m in view("President Ana Ruiz said 12 ships were stuck.").mentions)
+    assert resolver.resolve(sitting).name != "Ana Ruiz"
