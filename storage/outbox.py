@@ -87,13 +87,20 @@ class OutboxStore(StoreBase):
     ) -> list[AlertJob]:
         """Due instant alerts of active subscriptions, leased to this caller until
         ``now + lease`` under a fresh token (``AlertJob.lease_token``)."""
+        return self._retry(
+            "leasing due alerts", lambda: self._lease_due(list(platforms), now, limit, lease)
+        )
+
+    def _lease_due(
+        self, platforms: list[str], now: datetime, limit: int, lease: timedelta
+    ) -> list[AlertJob]:
         token = uuid4().hex
         with self.session() as s:
             stmt = (
                 select(Alert.id)
                 .join(Subscription, Subscription.id == Alert.subscription_id)
                 .where(
-                    Alert.platform.in_(list(platforms)),
+                    Alert.platform.in_(platforms),
                     Alert.status == ALERT_PENDING,
                     Alert.next_attempt_at <= now,
                     or_(Alert.lease_until.is_(None), Alert.lease_until <= now),
@@ -313,6 +320,14 @@ class OutboxStore(StoreBase):
     ) -> list[AlertJob]:
         """The subscription's queued digest alerts no other process holds, leased to this
         caller under a fresh token (``AlertJob.lease_token``, the same on every row)."""
+        return self._retry(
+            f"leasing the digest of subscription {subscription_id}",
+            lambda: self._lease_digest(subscription_id, now, lease),
+        )
+
+    def _lease_digest(
+        self, subscription_id: int, now: datetime, lease: timedelta
+    ) -> list[AlertJob]:
         token = uuid4().hex
         free = or_(Alert.lease_until.is_(None), Alert.lease_until <= now)
         with self.session() as s:

@@ -80,3 +80,21 @@ async def test_two_dispatchers_with_sends_longer_than_the_lease_send_each_alert_
     await asyncio.gather(a.run_once(), b.run_once())
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 6
     assert {x.status for x in app.repo.alerts()} == {"sent"}
+
+
+async def test_a_digest_is_leased_by_one_dispatcher_and_completed_only_by_it(app: App) -> None:
+    app.repo.ensure_workspace("fake", "ws1")
+    topic = app.repo.add_topic("fake", "ws1", "Quake", "quake", "dead")
+    sub, _ = app.repo.subscribe(topic.id, "fake", "ws1", "general", "digest", "tester", 3600)
+    for n in range(1, 4):
+        await app.pipeline.ingest(article(n, f"Agency{n} says {n}0 dead."))
+    now = datetime.now(UTC)
+    mine = app.repo.lease_digest_alerts(sub.id, now, timedelta(seconds=3))
+    assert len(mine) == 3 and len({j.lease_token for j in mine}) == 1
+    assert app.repo.lease_digest_alerts(sub.id, now) == []  # another dispatcher: nothing
+    later = now + timedelta(seconds=4)  # the lease ran out: another dispatcher takes them
+    theirs = app.repo.lease_digest_alerts(sub.id, later, timedelta(seconds=3))
+    ids = [j.alert_id for j in mine]
+    assert app.repo.complete_digest(sub.id, ids, "m0", mine[0].lease_token) == 0
+    assert app.repo.complete_digest(sub.id, ids, "m1", theirs[0].lease_token) == 3
+    assert {a.status for a in app.repo.alerts()} == {"digested"}
