@@ -141,6 +141,8 @@ def ingest(
     counts = {"new": 0, "revision": 0, "duplicate": 0, "alerts": 0}
 
     async def go() -> None:
+        # articles an interrupted ingest (of an older version) stored without their claims
+        counts["recovered"] = await asyncio.to_thread(application.pipeline.recover_unprocessed)
         items: list[ArticleIn] = []
         limits = Limits.from_settings(settings)
         for item in read_paths([Path(p) for p in paths if not _is_url(p)], limits):
@@ -179,6 +181,9 @@ def ingest(
     asyncio.run(go())
     for p in problems:
         _problem(p)
+    if counts.get("recovered"):
+        n = counts["recovered"]
+        out.print(f"{n} article(s) stored earlier without their claims: processed now.")
     out.print(
         f"{counts['new']} new, {counts['revision']} revised, {counts['duplicate']} already known;"
         f" {counts['alerts']} alert event(s) queued; {len(problems)} problem(s)."

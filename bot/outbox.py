@@ -1,13 +1,18 @@
 """The dispatcher: delivers due outbox rows through the adapter of their platform.
 
 Delivery is at least once to the adapter and idempotent per (event,
-subscription): a row is leased before sending and marked sent after, so two
-dispatchers or two runs never send a row twice, and a crash leaves the row to
-be retried once its lease runs out. New alerts wake the dispatcher at once; a
-periodic sweep is the safety net.
+subscription). Alerts are leased one at a time, right before their send, under
+a fencing token (``storage.outbox``); the send is claimed with that token just
+before it starts, and the lease is renewed while the send runs, so a slow
+platform never lets the lease run out under a send in flight. A process whose
+lease ran out and was taken over finds its token replaced: it neither sends the
+alert nor marks it. Two dispatchers, or two runs, never send a row twice; a
+crash leaves the row to be retried once its lease runs out. New alerts wake the
+dispatcher at once; a periodic sweep is the safety net.
 
 One alert is in flight at a time, so a crash between a platform accepting a
-post and the mark costs at most one duplicate. A rate limit
+post and the mark costs at most one duplicate; a graceful stop finishes that
+send and marks it, and costs none. A rate limit
 (``DeliveryError.retry_after``) pauses its bucket (``bot.ratelimits``: the
 channel, a workspace or a whole platform): leased alerts for that bucket are
 given back unsent with the pause's end as their next attempt, digests and
@@ -20,9 +25,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from bot.messages import (
     AlertMessage,
@@ -35,10 +41,12 @@ from bot.ratelimits import RateLimits, channel_scope
 from storage.repository import AlertJob, Repository
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRY_BASE_S = 10.0
 RETRY_CAP_S = 3600.0
-LEASE_BATCH = 50
+# one alert leased at a time, right before its send: a lease never waits behind others' sends
+LEASE_BATCH = 1
 
 
 def alert_message(job: AlertJob) -> AlertMessage:
@@ -76,6 +84,7 @@ class DispatchReport:
     deferred: int = 0
     digests: int = 0
     notices: int = 0
+    taken_over: int = 0
 
     def __add__(self, other: DispatchReport) -> DispatchReport:
         return DispatchReport(
@@ -180,13 +189,40 @@ class Dispatcher:
                 return report
         return report
 
+    def _lease_end(self, now: datetime | None) -> datetime:
+        return (now or datetime.now(UTC)) + self.lease
+
+    async def _renewing(self, token: str | None, send: Awaitable[T]) -> T:
+        """Await ``send`` while renewing the lease ``token`` holds every third of a lease."""
+        task = asyncio.ensure_future(send)
+        if token is None:
+            return await task
+        every = max(0.1, self.lease.total_seconds() / 3)
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=every)
+                if done:
+                    return task.result()
+                try:
+                    held = await asyncio.to_thread(
+                        self.repo.renew_lease, token, self._lease_end(None)
+                    )
+                except Exception:
+                    log.exception("could not renew a lease during a send")
+                    continue
+                if not held:
+                    log.warning("a lease ran out during its send; another process may send it too")
+        finally:
+            if not task.done():
+                task.cancel()
+
     async def _send_or_give_back(
         self, job: AlertJob, report: DispatchReport, now: datetime | None
     ) -> None:
         """Send one leased alert, unless stopping or its bucket is paused: then give it back."""
         moment = now or datetime.now(UTC)
         if self._stopping:  # unsent, for the next process (or this one after a restart)
-            await asyncio.to_thread(self.repo.release_alert, job.alert_id, moment)
+            await asyncio.to_thread(self.repo.release_alert, job.alert_id, moment, job.lease_token)
             return
         wait = self.limits.wait_s(
             job.platform, job.workspace_id, job.channel_id, moment.timestamp()
@@ -194,14 +230,24 @@ class Dispatcher:
         if wait is not None:
             report.deferred += 1
             retry_at = moment + timedelta(seconds=wait)
-            await asyncio.to_thread(self.repo.release_alert, job.alert_id, retry_at)
+            await asyncio.to_thread(
+                self.repo.release_alert, job.alert_id, retry_at, job.lease_token
+            )
             return
         await self._deliver(job, report, now)
 
     async def _deliver(self, job: AlertJob, report: DispatchReport, now: datetime | None) -> None:
         sender = self.senders[job.platform]
+        token = job.lease_token
+        if token is not None and not await asyncio.to_thread(
+            self.repo.claim_alert, job.alert_id, token, self._lease_end(now)
+        ):
+            # the lease ran out and another process took the alert (or sent it): not ours
+            report.taken_over += 1
+            log.info("alert %s was taken over by another process; not sending it", job.alert_id)
+            return
         try:
-            message_id = await sender.send_alert(alert_message(job))
+            message_id = await self._renewing(token, sender.send_alert(alert_message(job)))
         except DeliveryError as exc:
             await self._failed(job, exc, report, now)
             return
@@ -211,8 +257,10 @@ class Dispatcher:
             return
         finally:
             self.on_progress()
-        if await asyncio.to_thread(self.repo.mark_alert_sent, job.alert_id, message_id):
+        if await asyncio.to_thread(self.repo.mark_alert_sent, job.alert_id, message_id, token):
             report.sent += 1
+        else:
+            log.warning("alert %s was sent but its lease had been taken over", job.alert_id)
 
     def _rate_limited(
         self,
@@ -233,19 +281,22 @@ class Dispatcher:
         self, job: AlertJob, exc: DeliveryError, report: DispatchReport, at: datetime | None
     ) -> None:
         alert_id, subscription_id, attempts = job.alert_id, job.subscription_id, job.attempts
+        token = job.lease_token
         now = at or datetime.now(UTC)
         if exc.retry_after is not None:
             report.deferred += 1
             wait = self._rate_limited(exc, job.platform, job.workspace_id, job.channel_id, now)
             await asyncio.to_thread(
-                self.repo.release_alert, alert_id, now + timedelta(seconds=wait)
+                self.repo.release_alert, alert_id, now + timedelta(seconds=wait), token
             )
             return
         if exc.pause:
             report.paused += 1
             log.warning("pausing subscription %s: %s", subscription_id, exc)
             await asyncio.to_thread(self.repo.pause_subscription, subscription_id, str(exc))
-            await asyncio.to_thread(self.repo.mark_alert_failed, alert_id, str(exc), now)
+            await asyncio.to_thread(
+                self.repo.mark_alert_failed, alert_id, str(exc), now, False, token
+            )
             return
         report.failed += 1
         park = attempts + 1 >= self.max_attempts
@@ -256,6 +307,7 @@ class Dispatcher:
             str(exc),
             now + timedelta(seconds=delay),
             park,
+            token,
         )
 
     async def _send_digests(self, now: datetime | None) -> DispatchReport:
@@ -268,7 +320,9 @@ class Dispatcher:
             ):
                 report.deferred += 1  # stays due; sent once its bucket's pause ends
                 continue
-            jobs = await asyncio.to_thread(self.repo.lease_digest_alerts, sub.id, moment)
+            jobs = await asyncio.to_thread(
+                self.repo.lease_digest_alerts, sub.id, moment, self.lease
+            )
             if not jobs:
                 await asyncio.to_thread(self.repo.complete_digest, sub.id, [], None)
                 continue
@@ -280,9 +334,14 @@ class Dispatcher:
                 topic_slug=sub.topic.slug,
                 alerts=[alert_message(j) for j in jobs],
             )
+            token = jobs[0].lease_token
             try:
-                message_id = await self.senders[sub.platform].send_digest(digest)
+                message_id = await self._renewing(
+                    token, self.senders[sub.platform].send_digest(digest)
+                )
             except DeliveryError as exc:
+                if token is not None:
+                    await asyncio.to_thread(self.repo.release_lease, token)
                 if exc.retry_after is not None:
                     self._rate_limited(exc, sub.platform, sub.workspace_id, sub.channel_id, now)
                     report.deferred += 1
@@ -294,10 +353,12 @@ class Dispatcher:
                 continue
             except Exception:
                 log.exception("digest for subscription %s failed", sub.id)
+                if token is not None:
+                    await asyncio.to_thread(self.repo.release_lease, token)
                 report.failed += 1
                 continue
             await asyncio.to_thread(
-                self.repo.complete_digest, sub.id, [j.alert_id for j in jobs], message_id
+                self.repo.complete_digest, sub.id, [j.alert_id for j in jobs], message_id, token
             )
             report.digests += 1
         return report

@@ -1,9 +1,14 @@
 """The live pipeline: a stored article → matching topics → claims → events → outbox.
 
 ``Pipeline.ingest`` is what every source calls (files, feeds, pages, chat):
-it stores the article (dedupe, revisions), runs extraction off the event loop,
-classifies each claim against its key's history, records claims and events,
-queues one alert per subscription for alerting events and wakes the dispatcher.
+it finds what storing the article means (new, a revision, a duplicate), runs
+extraction off the event loop, classifies each claim against its key's history,
+then stores the article with its claims, events and one alert per subscription
+for alerting events in one transaction (``storage.ingest``), and wakes the
+dispatcher. A crash at any point leaves either all of it or none; transient
+database errors retry the whole article. An article an older version stored
+without its claims is processed again on re-ingest and at start-up
+(``recover_unprocessed``).
 """
 
 from __future__ import annotations
@@ -36,13 +41,23 @@ from bot.detect import (
 from bot.topics import QueryError, haystack, parse_query
 from bot.values import read_back, stored_values_agree
 from storage.models import Article, Topic
-from storage.repository import ArticleIn, ClaimIn, EventIn, Repository, StoredArticle
+from storage.repository import (
+    ArticleChanged,
+    ArticleIn,
+    ArticlePlan,
+    ClaimIn,
+    EventIn,
+    Repository,
+    StoredArticle,
+)
+from storage.retry import retrying
 from storage.summaries import Said
 
 log = logging.getLogger(__name__)
 
 ALIAS_NAMESPACE = "aliases"
 CONFIG_TTL_S = 5.0
+PLAN_TRIES = 3  # an article another process changed meanwhile is planned again
 
 
 @dataclass(frozen=True)
@@ -152,7 +167,7 @@ class Pipeline:
         self.repo = repo
         self.extractor = extractor
         self.on_alerts = on_alerts
-        self._lock = asyncio.Lock()
+        self.lock = asyncio.Lock()  # one article at a time in this process
         self._topics: tuple[float, list[Topic]] | None = None
         self._aliases: dict[int, tuple[float, dict[str, str]]] = {}
 
@@ -163,21 +178,85 @@ class Pipeline:
 
     async def ingest(self, item: ArticleIn) -> IngestOutcome:
         """Store and process an article; safe to call from any coroutine."""
-        async with self._lock:
+        async with self.lock:
             outcome = await asyncio.to_thread(self.ingest_sync, item)
         if outcome.alerts and self.on_alerts is not None:
             self.on_alerts()
         return outcome
 
     def ingest_sync(self, item: ArticleIn) -> IngestOutcome:
-        stored = self.repo.store_article(item)
-        outcome = IngestOutcome(stored)
-        if stored.status == "duplicate" or stored.article is None:
-            return outcome
-        events, abstentions = self.process_article(stored.article)
-        outcome.events = events
-        outcome.abstentions = abstentions
-        return outcome
+        """Store and process an article in one transaction; transient database errors
+        retry the whole article (with backoff, a bounded number of times)."""
+        return retrying(lambda: self._ingest_once(item), f"ingest of {item.url}")
+
+    def _ingest_once(self, item: ArticleIn) -> IngestOutcome:
+        for _ in range(PLAN_TRIES):
+            plan = self.repo.plan_article(item)
+            if plan.status == "duplicate":
+                return IngestOutcome(plan.stored)
+            if plan.status == "unprocessed":
+                log.warning(
+                    "%s was stored without its claims (an interrupted ingest): processing it",
+                    item.url,
+                )
+            try:
+                return self._process(item, plan)
+            except ArticleChanged:
+                log.info("%s changed while it was analysed; analysing it again", item.url)
+        raise ArticleChanged(f"{item.url} kept changing while it was analysed")
+
+    def recover_unprocessed(self) -> int:
+        """Process the articles stored without their claims (by an older version whose
+        ingest was interrupted); how many were processed here."""
+        done = 0
+        for article in retrying(self.repo.unprocessed_articles, "listing unprocessed articles"):
+            log.warning(
+                "%s was stored without its claims (an interrupted ingest): processing it",
+                article.url,
+            )
+            try:
+                self.process_article(article)
+            except ArticleChanged:
+                continue  # another process got there first, or it was revised meanwhile
+            done += 1
+        if done and self.on_alerts is not None:
+            self.on_alerts()
+        return done
+
+    def process_article(
+        self, article: Article | int, topics: list[Topic] | None = None
+    ) -> tuple[list[EventOutcome], list[tuple[str, str]]]:
+        """Process a stored article whose latest revision has no claims yet, storing its
+        claims, events and outbox rows in one transaction (``ArticleChanged`` when it
+        was processed meanwhile)."""
+
+        def once() -> IngestOutcome:
+            found = article
+            if isinstance(found, int):
+                found = self.repo.get_article(found)
+                if found is None:
+                    raise LookupError(f"no article {article}")
+            return self._process(None, ArticlePlan("unprocessed", found), topics)
+
+        outcome = retrying(once, f"processing article {article}")
+        return outcome.events, outcome.abstentions
+
+    def _process(
+        self, item: ArticleIn | None, plan: ArticlePlan, topics: list[Topic] | None = None
+    ) -> IngestOutcome:
+        """Analyse the planned article, then commit it with all it yields."""
+        article = plan.article
+        assert article is not None
+        decided, abstentions = self._analyse(article, topics)
+        stored, results = self.repo.commit_article(
+            item, plan, [(d.claim_in, d.event_in) for d in decided], agrees=stored_values_agree
+        )
+        article.id = stored.article_id
+        events: list[EventOutcome] = []
+        for d, (_, event_id, queued) in zip(decided, results, strict=True):
+            if d.decision is not None and d.event_in is not None and event_id is not None:
+                events.append(d.outcome(article, event_id, queued))
+        return IngestOutcome(replace(stored, article=article), events, abstentions)
 
     def invalidate(self) -> None:
         """Forget cached topics and aliases (an admin changed them)."""
@@ -198,16 +277,11 @@ class Pipeline:
             self._aliases[topic.id] = cached
         return cached[1]
 
-    def process_article(
-        self, article: Article | int, topics: list[Topic] | None = None
-    ) -> tuple[list[EventOutcome], list[tuple[str, str]]]:
-        """Extract and classify an article's claims for every topic it matches, and store
-        them with their events and outbox rows in one transaction."""
-        if isinstance(article, int):
-            found = self.repo.get_article(article)
-            if found is None:
-                raise LookupError(f"no article {article}")
-            article = found
+    def _analyse(
+        self, article: Article, topics: list[Topic] | None
+    ) -> tuple[list[_Decided], list[tuple[str, str]]]:
+        """Extract and classify the article's claims for every topic it matches (reads
+        only: nothing is stored here)."""
         decided: list[_Decided] = []
         abstentions: list[tuple[str, str]] = []
         folded: str | None = None
@@ -244,16 +318,7 @@ class Pipeline:
                 abstentions.append((a.sentence, a.reason))
             claims = self._same_figures(topic.id, one_per_statement(result.claims))
             decided.extend(self._decide(topic, article, claims))
-        stored = self.repo.record_claims(
-            [(d.claim_in, d.event_in) for d in decided],
-            processed=(article.id, article.revision),
-            agrees=stored_values_agree,
-        )
-        events: list[EventOutcome] = []
-        for d, (_, event_id, queued) in zip(decided, stored, strict=True):
-            if d.decision is not None and d.event_in is not None and event_id is not None:
-                events.append(d.outcome(article, event_id, queued))
-        return events, abstentions
+        return decided, abstentions
 
     def _same_figures(self, topic_id: int, claims: list[ExtractedClaim]) -> list[ExtractedClaim]:
         """A specific figure the topic already has under another wording takes that key

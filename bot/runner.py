@@ -17,6 +17,7 @@ from adapters.console import CHANNEL, PLATFORM, WORKSPACE, ConsoleAdapter
 from bot.app import build_app
 from bot.config import Settings
 from bot.demo import ensure_demo_topic, play_demo
+from bot.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,18 @@ async def _supervised(platform: str, run: Awaitable[None]) -> None:
         raise AdapterFailed(platform, exc) from exc
 
 
+async def _recover(pipeline: Pipeline) -> None:
+    """Process the articles an interrupted ingest of an older version left without claims."""
+    try:
+        async with pipeline.lock:
+            done = await asyncio.to_thread(pipeline.recover_unprocessed)
+    except Exception:
+        log.exception("processing articles stored without their claims failed")
+        return
+    if done:
+        log.info("processed %d article(s) stored without their claims", done)
+
+
 async def run_bot(settings: Settings) -> None:
     app = build_app(settings)
     runners = []
@@ -62,6 +75,7 @@ async def run_bot(settings: Settings) -> None:
         app.dispatcher.add_sender(slack_adapter)
         runners.append(_supervised("slack", slack_adapter.run()))
     await app.start_background()
+    recovery = asyncio.ensure_future(_recover(app.pipeline))
     if settings.demo and settings.console:
         await asyncio.to_thread(ensure_demo_topic, app.repo, PLATFORM, WORKSPACE, CHANNEL)
         runners.append(play_demo(app.pipeline.ingest))
@@ -82,7 +96,7 @@ async def run_bot(settings: Settings) -> None:
     finally:
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)
-        for task in (main, stopping):
+        for task in (main, stopping, recovery):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task

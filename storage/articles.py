@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
 
 from storage.base import StoreBase
 from storage.models import (
@@ -44,6 +45,7 @@ class StoredArticle:
     revision: int
     duplicate_of: int | None = None
     article: Article | None = None
+    recovered: bool = False  # stored before without its claims (an interrupted ingest)
 
 
 class ArticleStore(StoreBase):
@@ -53,58 +55,61 @@ class ArticleStore(StoreBase):
 
     def store_article(self, item: ArticleIn) -> StoredArticle:
         """Insert, revise or recognise an article (by canonical URL, then content hash)."""
-        digest = content_hash(item.title + "\n" + item.text)
         with self.session() as s:
-            existing = s.scalar(select(Article).where(Article.url == item.url))
-            if existing is not None:
-                if existing.content_hash == digest:
-                    return StoredArticle(existing.id, "duplicate", existing.revision, existing.id)
-                existing.revision += 1
-                existing.text = item.text
-                existing.title = item.title or existing.title
-                existing.content_hash = digest
-                existing.fetched_at = utcnow()
-                if item.published_at and not existing.published_at:
-                    existing.published_at = item.published_at
-                s.add(
-                    ArticleRevision(
-                        article_id=existing.id,
-                        revision=existing.revision,
-                        title=existing.title,
-                        text=item.text,
-                        content_hash=digest,
-                    )
-                )
-                s.flush()
-                return StoredArticle(existing.id, "revision", existing.revision, article=existing)
-            same = s.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
-            if same is not None:
-                return StoredArticle(same, "duplicate", 1, same)
-            article = Article(
-                url=item.url,
-                title=item.title,
-                outlet=item.outlet,
-                author=item.author,
-                published_at=item.published_at,
-                language=item.language,
-                text=item.text,
-                content_hash=digest,
-                origin=item.origin,
-                feed_id=item.feed_id,
-            )
-            s.add(article)
-            s.flush()
+            return self._store_article(s, item)
+
+    def _store_article(self, s: Session, item: ArticleIn) -> StoredArticle:
+        digest = content_hash(item.title + "\n" + item.text)
+        existing = s.scalar(select(Article).where(Article.url == item.url))
+        if existing is not None:
+            if existing.content_hash == digest:
+                return StoredArticle(existing.id, "duplicate", existing.revision, existing.id)
+            existing.revision += 1
+            existing.text = item.text
+            existing.title = item.title or existing.title
+            existing.content_hash = digest
+            existing.fetched_at = utcnow()
+            if item.published_at and not existing.published_at:
+                existing.published_at = item.published_at
             s.add(
                 ArticleRevision(
-                    article_id=article.id,
-                    revision=1,
-                    title=item.title,
+                    article_id=existing.id,
+                    revision=existing.revision,
+                    title=existing.title,
                     text=item.text,
                     content_hash=digest,
                 )
             )
             s.flush()
-            return StoredArticle(article.id, "new", 1, article=article)
+            return StoredArticle(existing.id, "revision", existing.revision, article=existing)
+        same = s.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
+        if same is not None:
+            return StoredArticle(same, "duplicate", 1, same)
+        article = Article(
+            url=item.url,
+            title=item.title,
+            outlet=item.outlet,
+            author=item.author,
+            published_at=item.published_at,
+            language=item.language,
+            text=item.text,
+            content_hash=digest,
+            origin=item.origin,
+            feed_id=item.feed_id,
+        )
+        s.add(article)
+        s.flush()
+        s.add(
+            ArticleRevision(
+                article_id=article.id,
+                revision=1,
+                title=item.title,
+                text=item.text,
+                content_hash=digest,
+            )
+        )
+        s.flush()
+        return StoredArticle(article.id, "new", 1, article=article)
 
     def get_article(self, article_id: int) -> Article | None:
         with self.session() as s:

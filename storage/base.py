@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_session_factory
+from storage.retry import retrying
+
+T = TypeVar("T")
 
 
 class StoreBase:
@@ -30,6 +33,10 @@ class StoreBase:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def _retry(self, what: str, work: Callable[[], T]) -> T:
+        """``work()`` (one whole transaction), tried again through transient errors."""
+        return retrying(work, what)
 
     def _take(self, s: Session, stmt: Select[Any], **lease: Any) -> list[Any]:
         """Rows of ``stmt`` no other transaction holds, with the lease columns set."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from storage.base import StoreBase
 from storage.models import (
@@ -75,86 +76,106 @@ class ClaimStore(StoreBase):
         ``agrees(value, shown)`` is the claim engine's rule for two stored values."""
         with self.session() as s:
             if processed is not None:
-                s.execute(
-                    update(Article)
-                    .where(Article.id == processed[0])
-                    .values(processed_revision=processed[1])
-                )
-            if not records:
-                return []
-            claim_ids = list(
-                s.scalars(
-                    insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
-                    [dict(claim.__dict__) for claim, _ in records],
-                )
+                self._mark_processed(s, *processed)
+            return self._record_claims(s, records, agrees)
+
+    @staticmethod
+    def _mark_processed(s: Session, article_id: int, revision: int) -> bool:
+        """Mark the article's ``revision`` processed, unless it has moved on or was processed
+        already (by another process): the fence that keeps an article's claims single."""
+        res = s.execute(
+            update(Article)
+            .where(
+                Article.id == article_id,
+                Article.revision == revision,
+                Article.processed_revision < revision,
             )
-            apply_claims(
-                s,
+            .values(processed_revision=revision)
+        )
+        return bool(res.rowcount)
+
+    def _record_claims(
+        self,
+        s: Session,
+        records: Sequence[tuple[ClaimIn, EventIn | None]],
+        agrees: Agreement,
+    ) -> list[tuple[int, int | None, int]]:
+        """``record_claims`` inside the caller's transaction."""
+        if not records:
+            return []
+        claim_ids = list(
+            s.scalars(
+                insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
+                [dict(claim.__dict__) for claim, _ in records],
+            )
+        )
+        apply_claims(
+            s,
+            [
+                StateClaim(
+                    id=cid,
+                    topic_id=c.topic_id,
+                    article_id=c.article_id,
+                    key=c.key,
+                    key_label=c.key_label,
+                    source=c.source,
+                    source_detail=c.source_detail,
+                    value=c.value,
+                    value_text=c.value_text,
+                    evidence=c.evidence,
+                    asserted_at=aware(c.asserted_at),
+                    background=c.background,
+                    outlet=c.outlet,
+                )
+                for cid, (c, _) in zip(claim_ids, records, strict=True)
+            ],
+            self.dialect,
+            agrees,
+        )
+        with_event = [(cid, ev) for cid, (_, ev) in zip(claim_ids, records) if ev is not None]
+        event_ids: dict[int, int] = {}
+        if with_event:
+            ids = s.scalars(
+                insert(ClaimEvent).returning(ClaimEvent.id, sort_by_parameter_order=True),
                 [
-                    StateClaim(
-                        id=cid,
-                        topic_id=c.topic_id,
-                        article_id=c.article_id,
-                        key=c.key,
-                        key_label=c.key_label,
-                        source=c.source,
-                        source_detail=c.source_detail,
-                        value=c.value,
-                        value_text=c.value_text,
-                        evidence=c.evidence,
-                        asserted_at=aware(c.asserted_at),
-                        background=c.background,
-                        outlet=c.outlet,
-                    )
-                    for cid, (c, _) in zip(claim_ids, records, strict=True)
+                    {
+                        "topic_id": ev.topic_id,
+                        "claim_id": cid,
+                        "article_id": ev.article_id,
+                        "kind": ev.kind,
+                        "key": ev.key,
+                        "key_label": ev.key_label,
+                        "source": ev.source,
+                        "value_text": ev.value_text,
+                        "previous_value_text": ev.previous_value_text,
+                        "conflicts_with": list(ev.conflicts_with),
+                        "note": ev.note,
+                    }
+                    for cid, ev in with_event
                 ],
-                self.dialect,
-                agrees,
             )
-            with_event = [(cid, ev) for cid, (_, ev) in zip(claim_ids, records) if ev is not None]
-            event_ids: dict[int, int] = {}
-            if with_event:
-                ids = s.scalars(
-                    insert(ClaimEvent).returning(ClaimEvent.id, sort_by_parameter_order=True),
-                    [
-                        {
-                            "topic_id": ev.topic_id,
-                            "claim_id": cid,
-                            "article_id": ev.article_id,
-                            "kind": ev.kind,
-                            "key": ev.key,
-                            "key_label": ev.key_label,
-                            "source": ev.source,
-                            "value_text": ev.value_text,
-                            "previous_value_text": ev.previous_value_text,
-                            "conflicts_with": list(ev.conflicts_with),
-                            "note": ev.note,
-                        }
-                        for cid, ev in with_event
-                    ],
+            event_ids = dict(zip((cid for cid, _ in with_event), ids, strict=True))
+        alerting = [(cid, ev) for cid, ev in with_event if ev.kind in ALERT_KINDS]
+        queued: dict[int, int] = {}
+        subs: dict[int, list[Subscription]] = {}
+        rows: list[dict[str, Any]] = []
+        for cid, ev in alerting:
+            if ev.topic_id not in subs:
+                subs[ev.topic_id] = list(
+                    s.scalars(select(Subscription).where(Subscription.topic_id == ev.topic_id))
                 )
-                event_ids = dict(zip((cid for cid, _ in with_event), ids, strict=True))
-            alerting = [(cid, ev) for cid, ev in with_event if ev.kind in ALERT_KINDS]
-            queued: dict[int, int] = {}
-            subs: dict[int, list[Subscription]] = {}
-            rows: list[dict[str, Any]] = []
-            for cid, ev in alerting:
-                if ev.topic_id not in subs:
-                    subs[ev.topic_id] = list(
-                        s.scalars(select(Subscription).where(Subscription.topic_id == ev.topic_id))
-                    )
-                for sub in subs[ev.topic_id]:
-                    rows.append(
-                        {
-                            "event_id": event_ids[cid],
-                            "subscription_id": sub.id,
-                            "platform": sub.platform,
-                            "status": ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
-                        }
-                    )
-                queued[cid] = len(subs[ev.topic_id])
-            if rows:
-                s.execute(insert(Alert), rows)
+            for sub in subs[ev.topic_id]:
+                rows.append(
+                    {
+                        "event_id": event_ids[cid],
+                        "subscription_id": sub.id,
+                        "platform": sub.platform,
+                        "status": ALERT_DIGEST if sub.mode == "digest" else ALERT_PENDING,
+                    }
+                )
+            queued[cid] = len(subs[ev.topic_id])
+        if rows:
+            s.execute(insert(Alert), rows)
         return [(cid, event_ids.get(cid), queued.get(cid, 0)) for cid in claim_ids]
 
     def claims_of_revision(self, topic_id: int, article_id: int, revision: int) -> list[Claim]:

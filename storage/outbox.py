@@ -1,4 +1,11 @@
-"""The outbox: alert rows per event and subscription, digests, notices, and counts."""
+"""The outbox: alert rows per event and subscription, digests, notices, and counts.
+
+Leases are fenced: each lease writes a fresh ``lease_token`` to the rows it
+takes, and every later step of the holder (claiming the send, renewing,
+marking sent or failed, giving back) only succeeds ``WHERE lease_token =
+:mine``. A process whose lease ran out and was taken over can neither send
+the alert again nor overwrite what the new holder does.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.base import StoreBase
@@ -62,6 +70,7 @@ class AlertJob:
     published_at: datetime | None
     asserted_at: datetime
     corroboration: int
+    lease_token: str | None = None
 
 
 class OutboxStore(StoreBase):
@@ -76,13 +85,22 @@ class OutboxStore(StoreBase):
         limit: int = 50,
         lease: timedelta = timedelta(seconds=60),
     ) -> list[AlertJob]:
-        """Due instant alerts of active subscriptions, leased to this caller."""
+        """Due instant alerts of active subscriptions, leased to this caller until
+        ``now + lease`` under a fresh token (``AlertJob.lease_token``)."""
+        return self._retry(
+            "leasing due alerts", lambda: self._lease_due(list(platforms), now, limit, lease)
+        )
+
+    def _lease_due(
+        self, platforms: list[str], now: datetime, limit: int, lease: timedelta
+    ) -> list[AlertJob]:
+        token = uuid4().hex
         with self.session() as s:
             stmt = (
-                select(Alert)
+                select(Alert.id)
                 .join(Subscription, Subscription.id == Alert.subscription_id)
                 .where(
-                    Alert.platform.in_(list(platforms)),
+                    Alert.platform.in_(platforms),
                     Alert.status == ALERT_PENDING,
                     Alert.next_attempt_at <= now,
                     or_(Alert.lease_until.is_(None), Alert.lease_until <= now),
@@ -91,10 +109,54 @@ class OutboxStore(StoreBase):
                 .order_by(Alert.id)
                 .limit(limit)
             )
-            alerts = self._take(s, stmt, lease_until=now + lease)
-            return [self._job(s, a) for a in alerts]
+            ids = list(s.scalars(self._skip_locked(stmt)))
+            if not ids:
+                return []
+            # the lease is a compare-and-set: on SQLite, where nothing is locked by the
+            # select, a row another process leased meanwhile is not taken again
+            s.execute(
+                update(Alert)
+                .where(
+                    Alert.id.in_(ids),
+                    Alert.status == ALERT_PENDING,
+                    or_(Alert.lease_until.is_(None), Alert.lease_until <= now),
+                )
+                .values(lease_until=now + lease, lease_token=token)
+                .execution_options(synchronize_session=False)
+            )
+            return self._leased(s, ids, token)
 
-    def _job(self, s: Session, alert: Alert) -> AlertJob:
+    def _leased(self, s: Session, ids: list[int], token: str) -> list[AlertJob]:
+        """The jobs of those of ``ids`` that ``token`` now holds."""
+        held = select(Alert).where(Alert.id.in_(ids), Alert.lease_token == token)
+        return [self._job(s, a, token) for a in s.scalars(held.order_by(Alert.id))]
+
+    @staticmethod
+    def _held(alert_id: int, token: str | None) -> ColumnElement[bool]:
+        """The alert, while ``token`` holds its lease (any lease when ``token`` is None)."""
+        if token is None:
+            return Alert.id == alert_id
+        return (Alert.id == alert_id) & (Alert.lease_token == token)
+
+    def claim_alert(self, alert_id: int, token: str, until: datetime) -> bool:
+        """Right before the send: True, with the lease extended to ``until``, only while
+        ``token`` still holds the alert and it is unsent; False means the lease ran out
+        and another process took the alert (or it was sent): do not send it."""
+        return self._retry(
+            f"claiming alert {alert_id}",
+            lambda: self._extend(alert_id, token, until),
+        )
+
+    def _extend(self, alert_id: int, token: str, until: datetime) -> bool:
+        with self.session() as s:
+            res = s.execute(
+                update(Alert)
+                .where(self._held(alert_id, token), Alert.status == ALERT_PENDING)
+                .values(lease_until=until)
+            )
+            return bool(res.rowcount)
+
+    def _job(self, s: Session, alert: Alert, token: str | None = None) -> AlertJob:
         event = s.get_one(ClaimEvent, alert.event_id)
         claim = s.get_one(Claim, event.claim_id)
         article = s.get_one(Article, event.article_id)
@@ -141,54 +203,88 @@ class OutboxStore(StoreBase):
             published_at=article.published_at,
             asserted_at=claim.asserted_at,
             corroboration=corroboration,
+            lease_token=token,
         )
 
-    def mark_alert_sent(self, alert_id: int, message_id: str | None) -> bool:
-        """Mark sent; False if it was already sent (another worker got there first)."""
-        with self.session() as s:
-            res = s.execute(
-                update(Alert)
-                .where(Alert.id == alert_id, Alert.status != ALERT_SENT)
-                .values(
-                    status=ALERT_SENT,
-                    platform_message_id=message_id,
-                    sent_at=utcnow(),
-                    lease_until=None,
-                    attempts=Alert.attempts + 1,
+    def mark_alert_sent(
+        self, alert_id: int, message_id: str | None, lease_token: str | None = None
+    ) -> bool:
+        """Mark sent; False if it was already sent, or ``lease_token`` no longer holds it."""
+
+        def mark() -> bool:
+            with self.session() as s:
+                res = s.execute(
+                    update(Alert)
+                    .where(self._held(alert_id, lease_token), Alert.status != ALERT_SENT)
+                    .values(
+                        status=ALERT_SENT,
+                        platform_message_id=message_id,
+                        sent_at=utcnow(),
+                        lease_until=None,
+                        lease_token=None,
+                        attempts=Alert.attempts + 1,
+                    )
                 )
-            )
-            return bool(res.rowcount)
+                return bool(res.rowcount)
+
+        return self._retry(f"marking alert {alert_id} sent", mark)
 
     def mark_alert_failed(
-        self, alert_id: int, error: str, retry_at: datetime | None, park: bool = False
-    ) -> None:
-        with self.session() as s:
-            values: dict[str, Any] = {
-                "last_error": error[:2000],
-                "attempts": Alert.attempts + 1,
-                "lease_until": None,
-            }
-            if park:
-                values["status"] = ALERT_PARKED
-            elif retry_at is not None:
-                values["next_attempt_at"] = retry_at
-            s.execute(update(Alert).where(Alert.id == alert_id).values(**values))
+        self,
+        alert_id: int,
+        error: str,
+        retry_at: datetime | None,
+        park: bool = False,
+        lease_token: str | None = None,
+    ) -> bool:
+        """Count a failed attempt and retry at ``retry_at`` (or park it); False when
+        ``lease_token`` no longer holds the alert."""
+        values: dict[str, Any] = {
+            "last_error": error[:2000],
+            "attempts": Alert.attempts + 1,
+            "lease_until": None,
+            "lease_token": None,
+        }
+        if park:
+            values["status"] = ALERT_PARKED
+        elif retry_at is not None:
+            values["next_attempt_at"] = retry_at
 
-    def release_alert(self, alert_id: int, retry_at: datetime) -> None:
-        """Give a leased alert back without counting an attempt (e.g. rate limited)."""
-        with self.session() as s:
-            s.execute(
-                update(Alert)
-                .where(Alert.id == alert_id)
-                .values(lease_until=None, next_attempt_at=retry_at)
-            )
+        def mark() -> bool:
+            with self.session() as s:
+                res = s.execute(
+                    update(Alert)
+                    .where(self._held(alert_id, lease_token), Alert.status == ALERT_PENDING)
+                    .values(**values)
+                )
+                return bool(res.rowcount)
+
+        return self._retry(f"marking alert {alert_id} failed", mark)
+
+    def release_alert(
+        self, alert_id: int, retry_at: datetime, lease_token: str | None = None
+    ) -> bool:
+        """Give a leased alert back without counting an attempt (e.g. rate limited);
+        False when ``lease_token`` no longer holds it."""
+
+        def release() -> bool:
+            with self.session() as s:
+                res = s.execute(
+                    update(Alert)
+                    .where(self._held(alert_id, lease_token), Alert.status == ALERT_PENDING)
+                    .values(lease_until=None, lease_token=None, next_attempt_at=retry_at)
+                )
+                return bool(res.rowcount)
+
+        return self._retry(f"giving back alert {alert_id}", release)
 
     def unpark_subscription_alerts(self, subscription_id: int) -> int:
         with self.session() as s:
             res = s.execute(
                 update(Alert)
                 .where(Alert.subscription_id == subscription_id, Alert.status == ALERT_PARKED)
-                .values(status=ALERT_PENDING, next_attempt_at=utcnow(), lease_until=None)
+                .values(status=ALERT_PENDING, next_attempt_at=utcnow())
+                .values(lease_until=None, lease_token=None)
             )
             return res.rowcount or 0
 
@@ -219,39 +315,110 @@ class OutboxStore(StoreBase):
                 )
             )
 
-    def lease_digest_alerts(self, subscription_id: int, now: datetime) -> list[AlertJob]:
+    def lease_digest_alerts(
+        self, subscription_id: int, now: datetime, lease: timedelta = timedelta(seconds=60)
+    ) -> list[AlertJob]:
+        """The subscription's queued digest alerts no other process holds, leased to this
+        caller under a fresh token (``AlertJob.lease_token``, the same on every row)."""
+        return self._retry(
+            f"leasing the digest of subscription {subscription_id}",
+            lambda: self._lease_digest(subscription_id, now, lease),
+        )
+
+    def _lease_digest(
+        self, subscription_id: int, now: datetime, lease: timedelta
+    ) -> list[AlertJob]:
+        token = uuid4().hex
+        free = or_(Alert.lease_until.is_(None), Alert.lease_until <= now)
         with self.session() as s:
-            alerts = list(
+            ids = list(
                 s.scalars(
                     self._skip_locked(
-                        select(Alert)
+                        select(Alert.id)
                         .where(
                             Alert.subscription_id == subscription_id,
                             Alert.status == ALERT_DIGEST,
+                            free,
                         )
                         .order_by(Alert.id)
                     )
                 )
             )
-            return [self._job(s, a) for a in alerts]
+            if not ids:
+                return []
+            s.execute(
+                update(Alert)
+                .where(Alert.id.in_(ids), Alert.status == ALERT_DIGEST, free)
+                .values(lease_until=now + lease, lease_token=token)
+                .execution_options(synchronize_session=False)
+            )
+            return self._leased(s, ids, token)
+
+    def renew_lease(self, token: str, until: datetime) -> bool:
+        """Extend every lease ``token`` still holds (an alert or a digest being sent)."""
+
+        def renew() -> bool:
+            with self.session() as s:
+                res = s.execute(
+                    update(Alert)
+                    .where(
+                        Alert.lease_token == token,
+                        Alert.status.in_([ALERT_PENDING, ALERT_DIGEST]),
+                    )
+                    .values(lease_until=until)
+                )
+                return bool(res.rowcount)
+
+        return self._retry("renewing a lease", renew)
+
+    def release_lease(self, token: str) -> int:
+        """Give back whatever ``token`` still holds (a digest that could not be sent)."""
+
+        def release() -> int:
+            with self.session() as s:
+                res = s.execute(
+                    update(Alert)
+                    .where(Alert.lease_token == token)
+                    .values(lease_until=None, lease_token=None)
+                )
+                return res.rowcount or 0
+
+        return self._retry("giving back a lease", release)
 
     def complete_digest(
-        self, subscription_id: int, alert_ids: Sequence[int], message_id: str | None
-    ) -> None:
-        with self.session() as s:
-            sub = s.get_one(Subscription, subscription_id)
-            sub.next_digest_at = utcnow() + timedelta(seconds=sub.digest_interval_s)
-            if alert_ids:
-                s.execute(
+        self,
+        subscription_id: int,
+        alert_ids: Sequence[int],
+        message_id: str | None,
+        lease_token: str | None = None,
+    ) -> int:
+        """The digest went out: its alerts are digested (those ``lease_token`` still
+        holds, when given) and the next digest is due one interval from now."""
+
+        def complete() -> int:
+            with self.session() as s:
+                sub = s.get_one(Subscription, subscription_id)
+                sub.next_digest_at = utcnow() + timedelta(seconds=sub.digest_interval_s)
+                if not alert_ids:
+                    return 0
+                held = Alert.id.in_(list(alert_ids))
+                if lease_token is not None:
+                    held = held & (Alert.lease_token == lease_token)
+                res = s.execute(
                     update(Alert)
-                    .where(Alert.id.in_(list(alert_ids)), Alert.status == ALERT_DIGEST)
+                    .where(held, Alert.status == ALERT_DIGEST)
                     .values(
                         status=ALERT_DIGESTED,
                         platform_message_id=message_id,
                         sent_at=utcnow(),
+                        lease_until=None,
+                        lease_token=None,
                         attempts=Alert.attempts + 1,
                     )
                 )
+                return res.rowcount or 0
+
+        return self._retry(f"completing the digest of subscription {subscription_id}", complete)
 
     def pipeline_lag(self, now: datetime) -> timedelta | None:
         """Age of the oldest undelivered instant alert, None when nothing waits."""

@@ -1,7 +1,8 @@
 """The repository: one facade over the stores, so callers hold a single object.
 
 Each aggregate has its own module (``topics``, ``articles``, ``claims``,
-``state``, ``outbox``, ``feeds``, ``records``); every query lives there, each
+``state``, ``outbox``, ``feeds``, ``records``; ``ingest`` commits an article
+with its claims); every query lives there, each
 public method one transaction. Callers get plain rows (detached ORM objects,
 loaded attributes only) or small dataclasses; nothing outside ``storage/``
 writes SQL.
@@ -13,6 +14,7 @@ from storage.articles import ArticleIn, ArticleStore, StoredArticle, content_has
 from storage.claims import ClaimIn, ClaimStore, EventIn
 from storage.db import make_engine
 from storage.feeds import FeedStore
+from storage.ingest import ArticleChanged, ArticlePlan, IngestStore
 from storage.outbox import (
     ALERT_DIGEST,
     ALERT_DIGESTED,
@@ -35,7 +37,9 @@ __all__ = [
     "ALERT_PENDING",
     "ALERT_SENT",
     "AlertJob",
+    "ArticleChanged",
     "ArticleIn",
+    "ArticlePlan",
     "ClaimIn",
     "EventIn",
     "Repository",
@@ -45,7 +49,14 @@ __all__ = [
 
 
 class Repository(
-    RecordStore, TopicStore, ArticleStore, ClaimStore, StateStore, OutboxStore, FeedStore
+    RecordStore,
+    TopicStore,
+    IngestStore,
+    ArticleStore,
+    ClaimStore,
+    StateStore,
+    OutboxStore,
+    FeedStore,
 ):
     """All persistence operations over one engine."""
 

@@ -13,7 +13,10 @@ from tests.conftest import article
 
 
 class SlowAdapter(FakeAdapter):
+    started = 0
+
     async def send_alert(self, alert: AlertMessage) -> str | None:
+        self.started += 1
         await asyncio.sleep(0.3)
         return await super().send_alert(alert)
 
@@ -27,7 +30,8 @@ async def test_drain_finishes_the_send_in_flight_and_gives_back_the_rest(app: Ap
     for n in range(1, 6):
         await app.pipeline.ingest(article(n, f"Agency{n} says {n}0 dead."))
     run = asyncio.create_task(app.dispatcher.run_once())
-    await asyncio.sleep(0.45)  # the second send is in flight
+    while adapter.started < 2:  # until the second send is in flight
+        await asyncio.sleep(0.01)
     assert await app.dispatcher.drain(timeout_s=5)
     await run
     alerts = app.repo.alerts()

@@ -34,7 +34,7 @@ def test_migrations_create_every_table(db_url: str) -> None:
         "notices",
     } <= names
     with engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0004"
     upgrade(db_url)  # a second upgrade is a no-op
     engine.dispose()
 

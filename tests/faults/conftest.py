@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import POSTGRES_ENV, PostgresSchema, postgres_url
 from tests.faults.harness import Bot, Fakes
 
 FIGURES: list[tuple[str, str]] = []
@@ -44,3 +45,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     width = max(len(name) for name, _ in FIGURES)
     for name, counts in FIGURES:
         terminalreporter.write_line(f"{name.ljust(width)}  {counts}")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A private schema on the shared PostgreSQL server (skipped when none is configured)."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL fault scenarios skipped")
+    schema = PostgresSchema(base)
+    try:
+        yield schema.url
+    finally:
+        schema.drop()
