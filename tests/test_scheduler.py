@@ -24,7 +24,7 @@ async def test_background_jobs_are_registered_and_stop_cleanly(app: App) -> None
     try:
         ids = {job.id for job in app.scheduler.get_jobs()}
         assert ids == {"dispatch-sweep", "poll-feeds", "recheck-articles"}
-        assert await poll_feeds(app) == 0
+        assert await poll_feeds(app.feeds) == 0
     finally:
         await app.stop()
     assert app.background == []
