@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.app import App
 from bot.commands import Commands
+from bot.demo import ensure_demo_topic, play_demo
 from bot.messages import AlertMessage, CommandRequest, DigestMessage, NoticeMessage, Reply
 
 PLATFORM = "console"
@@ -51,9 +54,15 @@ class ConsoleAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, commands: Commands, console: Console | None = None) -> None:
+    def __init__(
+        self,
+        commands: Commands,
+        console: Console | None = None,
+        demo: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.commands = commands
         self.console = console or Console(highlight=False)
+        self.demo = demo
 
     def request(self) -> CommandRequest:
         try:
@@ -107,6 +116,13 @@ class ConsoleAdapter:
             self.console.print(f"Chart saved to {path}")
 
     async def run(self) -> None:
+        """Play the demo story (when asked) while reading commands."""
+        if self.demo is None:
+            await self.read_commands()
+        else:
+            await asyncio.gather(self.read_commands(), self.demo())
+
+    async def read_commands(self) -> None:
         """Read commands until end of input; without a terminal, just keep running."""
         if not sys.stdin or not sys.stdin.isatty():
             await asyncio.Event().wait()
@@ -128,3 +144,19 @@ class ConsoleAdapter:
                 continue
             reply = await self.commands.execute(self.request(), line)
             self.print_reply(reply)
+
+
+def console_adapter(app: App) -> ConsoleAdapter | None:
+    """The factory registered for ``bot.runner``: the console, with the demo story when
+    ``CLAIMWATCH_DEMO`` is on; None when ``CLAIMWATCH_CONSOLE`` is off."""
+    settings = app.settings
+    if not settings.console:
+        return None
+    if not settings.demo:
+        return ConsoleAdapter(app.commands)
+
+    async def demo() -> None:
+        await asyncio.to_thread(ensure_demo_topic, app.repo, PLATFORM, WORKSPACE, CHANNEL)
+        await play_demo(app.pipeline.ingest)
+
+    return ConsoleAdapter(app.commands, demo=demo)
