@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.base import StoreBase
+from storage.kinds import ALERT_KINDS as ALERT_KINDS
 from storage.models import (
     Alert,
     AlertCount,
@@ -29,7 +30,6 @@ ALERT_SENT = "sent"
 ALERT_DIGEST = "digest"
 ALERT_DIGESTED = "digested"
 ALERT_PARKED = "parked"
-ALERT_KINDS = frozenset({"new_claim", "new_source", "changed"})
 
 
 @dataclass(frozen=True)
