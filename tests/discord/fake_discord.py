@@ -66,6 +66,7 @@ class FakeDiscord(Interactions):
         self.requests: list[Recorded] = []
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies: list[dict[str, Any]] = []
+        self.guilds_created = 0
         self.channels = {CHANNEL_ID: "news", OTHER_CHANNEL_ID: "alerts"}
         self.faults: dict[int, deque[tuple[int, float, bool]]] = {}
         self.limits: dict[int, ChannelLimit] = {}
@@ -436,6 +437,7 @@ class FakeDiscord(Interactions):
         )
         if mine:
             await self._send(ws, 0, self.guild_payload(), "GUILD_CREATE")
+            self.guilds_created += 1
         async with self._changed:
             self._changed.notify_all()
 
