@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from adapters.base import ChatAdapter
 from bot.app import App
 from bot.commands import Commands
 from bot.demo import ensure_demo_topic, play_demo
@@ -49,7 +50,7 @@ def alert_text(alert: AlertMessage) -> Text:
     return body
 
 
-class ConsoleAdapter:
+class ConsoleAdapter(ChatAdapter):
     """Prints what a channel would receive; answers commands typed at the prompt."""
 
     platform = PLATFORM
@@ -60,9 +61,13 @@ class ConsoleAdapter:
         console: Console | None = None,
         demo: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
+        super().__init__()
         self.commands = commands
         self.console = console or Console(highlight=False)
         self.demo = demo
+        self.senders.register(AlertMessage, self.print_alert)
+        self.senders.register(DigestMessage, self.print_digest)
+        self.senders.register(NoticeMessage, self.print_notice)
 
     def request(self) -> CommandRequest:
         try:
@@ -78,20 +83,20 @@ class ConsoleAdapter:
             is_admin=True,
         )
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def print_alert(self, alert: AlertMessage) -> str | None:
         colour = COLOURS.get(alert.kind, "white")
         self.console.print(
             Panel(alert_text(alert), title=alert.headline, title_align="left", border_style=colour)
         )
         return f"console-{alert.alert_id}"
 
-    async def send_digest(self, digest: DigestMessage) -> str | None:
+    async def print_digest(self, digest: DigestMessage) -> str | None:
         self.console.rule(f"Digest · {digest.topic_name} · {len(digest.alerts)} alert(s)")
         for alert in digest.alerts:
             self.console.print(Text(alert.headline, style="bold"), alert_text(alert))
         return None
 
-    async def send_notice(self, notice: NoticeMessage) -> str | None:
+    async def print_notice(self, notice: NoticeMessage) -> str | None:
         self.console.print(Panel(notice.text, title="Claimwatch notice", border_style="red"))
         return None
 
