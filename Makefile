@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults lint format bench clean
+.PHONY: run test faults lint structure duplicates format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ faults: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+structure: $(STAMP)
+	$(BIN)/python -m pytest tests/test_structure.py tests/test_command_specs.py
+
+duplicates: $(STAMP)
+	$(BIN)/pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
+		--ignore=migrations bot adapters storage
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from adapters.base import ChatAdapter
+from bot.app import App
 from bot.commands import Commands
+from bot.demo import ensure_demo_topic, play_demo
 from bot.messages import AlertMessage, CommandRequest, DigestMessage, NoticeMessage, Reply
 
 PLATFORM = "console"
@@ -46,14 +50,24 @@ def alert_text(alert: AlertMessage) -> Text:
     return body
 
 
-class ConsoleAdapter:
+class ConsoleAdapter(ChatAdapter):
     """Prints what a channel would receive; answers commands typed at the prompt."""
 
     platform = PLATFORM
 
-    def __init__(self, commands: Commands, console: Console | None = None) -> None:
+    def __init__(
+        self,
+        commands: Commands,
+        console: Console | None = None,
+        demo: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
+        super().__init__()
         self.commands = commands
         self.console = console or Console(highlight=False)
+        self.demo = demo
+        self.senders.register(AlertMessage, self.print_alert)
+        self.senders.register(DigestMessage, self.print_digest)
+        self.senders.register(NoticeMessage, self.print_notice)
 
     def request(self) -> CommandRequest:
         try:
@@ -69,20 +83,20 @@ class ConsoleAdapter:
             is_admin=True,
         )
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def print_alert(self, alert: AlertMessage) -> str | None:
         colour = COLOURS.get(alert.kind, "white")
         self.console.print(
             Panel(alert_text(alert), title=alert.headline, title_align="left", border_style=colour)
         )
         return f"console-{alert.alert_id}"
 
-    async def send_digest(self, digest: DigestMessage) -> str | None:
+    async def print_digest(self, digest: DigestMessage) -> str | None:
         self.console.rule(f"Digest · {digest.topic_name} · {len(digest.alerts)} alert(s)")
         for alert in digest.alerts:
             self.console.print(Text(alert.headline, style="bold"), alert_text(alert))
         return None
 
-    async def send_notice(self, notice: NoticeMessage) -> str | None:
+    async def print_notice(self, notice: NoticeMessage) -> str | None:
         self.console.print(Panel(notice.text, title="Claimwatch notice", border_style="red"))
         return None
 
@@ -107,6 +121,13 @@ class ConsoleAdapter:
             self.console.print(f"Chart saved to {path}")
 
     async def run(self) -> None:
+        """Play the demo story (when asked) while reading commands."""
+        if self.demo is None:
+            await self.read_commands()
+        else:
+            await asyncio.gather(self.read_commands(), self.demo())
+
+    async def read_commands(self) -> None:
         """Read commands until end of input; without a terminal, just keep running."""
         if not sys.stdin or not sys.stdin.isatty():
             await asyncio.Event().wait()
@@ -128,3 +149,19 @@ class ConsoleAdapter:
                 continue
             reply = await self.commands.execute(self.request(), line)
             self.print_reply(reply)
+
+
+def console_adapter(app: App) -> ConsoleAdapter | None:
+    """The factory registered for ``bot.runner``: the console, with the demo story when
+    ``CLAIMWATCH_DEMO`` is on; None when ``CLAIMWATCH_CONSOLE`` is off."""
+    settings = app.settings
+    if not settings.console:
+        return None
+    if not settings.demo:
+        return ConsoleAdapter(app.commands)
+
+    async def demo() -> None:
+        await asyncio.to_thread(ensure_demo_topic, app.repo, PLATFORM, WORKSPACE, CHANNEL)
+        await play_demo(app.pipeline.ingest)
+
+    return ConsoleAdapter(app.commands, demo=demo)

@@ -24,9 +24,9 @@ from bot.messages import (
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.domain import ArticleIn
     from bot.outbox import DispatchReport
     from bot.pipeline import IngestOutcome
-    from storage.repository import ArticleIn
 
 PLATFORM = "fake"
 

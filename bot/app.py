@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from bot.claims.model import Extractor
@@ -22,6 +23,7 @@ from bot.ingest.fetch import SafeFetcher
 from bot.ingest.revisions import RevisionChecker
 from bot.outbox import Dispatcher
 from bot.pipeline import Pipeline
+from bot.scheduler import FEED_TICK_S, REVISION_TICK_S, Job, build_scheduler, poll_feeds
 from bot.values import stored_values_agree
 from bot.workspaces import Workspaces
 from storage.db import POOL_SIZE, make_engine, upgrade
@@ -67,8 +69,6 @@ class App:
 
     async def start_background(self) -> None:
         """Start the dispatcher loop, the scheduler's periodic jobs and the health checks."""
-        from bot.scheduler import build_scheduler
-
         # Blocking work (every store call, extraction, charts) goes through asyncio.to_thread:
         # a bounded pool no larger than the store's connection pool, so a burst of slow
         # commands queues for a thread instead of stalling the event loop or the pool.
@@ -76,10 +76,18 @@ class App:
             ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="claimwatch")
         )
         self.background.append(asyncio.create_task(self.dispatcher.run_forever()))
-        self.scheduler = build_scheduler(self)
+        self.scheduler = build_scheduler(self.jobs())
         self.scheduler.start()
         s = self.settings
         self.health.start(s.health_host, s.health_port, s.health_file)
+
+    def jobs(self) -> list[Job]:
+        """The scheduler's ticks: the dispatcher's safety sweep, feeds, article re-checks."""
+        return [
+            Job("dispatch-sweep", self.dispatcher.wake, self.settings.dispatch_sweep_s),
+            Job("poll-feeds", partial(poll_feeds, self.feeds), FEED_TICK_S, at_once=True),
+            Job("recheck-articles", self.revisions.check_due, REVISION_TICK_S),
+        ]
 
     async def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
         """Graceful stop: the dispatcher finishes its sends in flight and gives back the rest."""

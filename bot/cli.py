@@ -61,11 +61,11 @@ def _setup_logging(settings: Settings) -> None:
 @contextlib.contextmanager
 def _database_reachable(settings: Settings) -> Iterator[None]:
     """A database that cannot be reached stops the command with one line (exit 1)."""
-    from sqlalchemy.exc import DBAPIError
+    from storage.db import DatabaseError
 
     try:
         yield
-    except DBAPIError as exc:
+    except DatabaseError as exc:
         first = str(exc.orig or exc).strip().splitlines()[0]
         err.print(
             f"Claimwatch stopped: the database at {redact(settings.database_url)} cannot be "

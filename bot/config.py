@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     discord_shards: int | None = None
+    # how long discord.py waits for more GUILD_CREATEs before READY (its default: 2 s)
+    discord_guild_ready_timeout_s: float = 2.0
 
     slack_bot_token: SecretStr | None = Field(
         default=None,

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.claims.model import ABOUT_TOLERANCE, ClaimValue, ExtractedClaim, Qualifier
+from bot.domain import ALERT_KINDS, EventKind
 
-NEW_CLAIM = "new_claim"
-NEW_SOURCE = "new_source"
-CHANGED = "changed"
-REPEAT = "repeat"
-ALERT_KINDS = frozenset({NEW_CLAIM, NEW_SOURCE, CHANGED})
+NEW_CLAIM = EventKind.NEW_CLAIM.value
+NEW_SOURCE = EventKind.NEW_SOURCE.value
+CHANGED = EventKind.CHANGED.value
+REPEAT = EventKind.REPEAT.value
 
 
 @dataclass(frozen=True)

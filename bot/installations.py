@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from storage.repository import Repository
+
+class KeyValueStore(Protocol):
+    """The store's key-value table, all that installation records need of it."""
+
+    def kv_get(self, namespace: str, name: str) -> Any: ...
+
+    def kv_put(self, namespace: str, name: str, value: Any) -> None: ...
+
+    def kv_delete(self, namespace: str, name_prefix: str) -> int: ...
 
 
 @dataclass
 class Records:
     """Named JSON records in one key-value namespace (e.g. ``slack-installation``)."""
 
-    repo: Repository
+    repo: KeyValueStore
     namespace: str
 
     async def get(self, name: str) -> dict[str, Any] | None:

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain import EventKind
+
 EVENT_TITLES = {
-    "new_claim": "New claim",
-    "new_source": "New source",
-    "changed": "Changed",
-    "repeat": "Repeat",
+    EventKind.NEW_CLAIM.value: "New claim",
+    EventKind.NEW_SOURCE.value: "New source",
+    EventKind.CHANGED.value: "Changed",
+    EventKind.REPEAT.value: "Repeat",
 }
 
 

@@ -1,5 +1,10 @@
 """Running the bot: the app, its background jobs and every configured adapter together.
 
+The adapters are not imported here: each platform registers a factory under the
+``claimwatch.adapters`` entry-point group (``pyproject.toml``), a callable that takes
+the ``App`` and returns an adapter, or None when the settings do not ask for it.
+``run_bot`` loads them, or uses the factories it is given (tests, embedding).
+
 SIGTERM or SIGINT stops it gracefully: the dispatcher finishes the sends in
 flight and gives back the alerts it leased but did not send, then the
 adapters close; an adapter that fails stops the bot with ``AdapterFailed``.
@@ -11,18 +16,42 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
+from importlib.metadata import entry_points
+from typing import Protocol
 
-from adapters.console import CHANNEL, PLATFORM, WORKSPACE, ConsoleAdapter
-from bot.app import build_app
+from bot.app import App, build_app
 from bot.config import Settings
-from bot.demo import ensure_demo_topic, play_demo
+from bot.messages import Sender
 from bot.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
 # SIGTERM (systemd, Docker, Kubernetes) and Ctrl-C stop gracefully: no alert is sent twice
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+ADAPTER_GROUP = "claimwatch.adapters"
+
+
+class Adapter(Sender, Protocol):
+    """A platform adapter: the dispatcher's ``Sender`` that also serves its platform."""
+
+    def run(self) -> Awaitable[None]: ...
+
+
+AdapterFactory = Callable[[App], Adapter | None]
+
+
+def registered_adapters() -> list[AdapterFactory]:
+    """The adapter factories installed under ``claimwatch.adapters``, by name."""
+    found = sorted(entry_points(group=ADAPTER_GROUP), key=lambda ep: ep.name)
+    if not found:
+        raise RuntimeError(
+            f"no adapters are registered (entry points '{ADAPTER_GROUP}'): "
+            "reinstall Claimwatch (pip install -e .)"
+        )
+    return [ep.load() for ep in found]
 
 
 class AdapterFailed(Exception):
@@ -55,30 +84,18 @@ async def _recover(pipeline: Pipeline) -> None:
         log.info("processed %d article(s) stored without their claims", done)
 
 
-async def run_bot(settings: Settings) -> None:
+async def run_bot(settings: Settings, adapters: Sequence[AdapterFactory] | None = None) -> None:
+    factories = registered_adapters() if adapters is None else adapters
     app = build_app(settings)
     runners = []
-    if settings.console:
-        console = ConsoleAdapter(app.commands)
-        app.dispatcher.add_sender(console)
-        runners.append(_supervised("console", console.run()))
-    if settings.discord_token is not None:
-        from adapters.discord import build_discord
-
-        discord_adapter = build_discord(app)
-        app.dispatcher.add_sender(discord_adapter)
-        runners.append(_supervised("discord", discord_adapter.run()))
-    if settings.slack_bot_token is not None or settings.slack_client_id:
-        from adapters.slack import build_slack
-
-        slack_adapter = build_slack(app)
-        app.dispatcher.add_sender(slack_adapter)
-        runners.append(_supervised("slack", slack_adapter.run()))
+    for factory in factories:
+        adapter = factory(app)
+        if adapter is None:
+            continue
+        app.dispatcher.add_sender(adapter)
+        runners.append(_supervised(adapter.platform, adapter.run()))
     await app.start_background()
     recovery = asyncio.ensure_future(_recover(app.pipeline))
-    if settings.demo and settings.console:
-        await asyncio.to_thread(ensure_demo_topic, app.repo, PLATFORM, WORKSPACE, CHANNEL)
-        runners.append(play_demo(app.pipeline.ingest))
     log.info("Claimwatch running with %s", ", ".join(app.dispatcher.senders) or "no adapter")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

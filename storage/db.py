@@ -9,8 +9,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+# what the driver raises when the database cannot be used, named for callers outside storage/
+DatabaseError = DBAPIError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 POOL_SIZE = 8

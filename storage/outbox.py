@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.base import StoreBase
+from storage.kinds import ALERT_KINDS as ALERT_KINDS
 from storage.models import (
     Alert,
     AlertCount,
@@ -37,7 +38,6 @@ ALERT_SENT = "sent"
 ALERT_DIGEST = "digest"
 ALERT_DIGESTED = "digested"
 ALERT_PARKED = "parked"
-ALERT_KINDS = frozenset({"new_claim", "new_source", "changed"})
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,17 @@ from tests.conftest import article
 
 
 class SlowAdapter(FakeAdapter):
-    started = 0
+    """Each post takes 0.3 s; ``second_started`` is set when the second post begins."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = 0
+        self.second_started = asyncio.Event()
 
     async def send_alert(self, alert: AlertMessage) -> str | None:
         self.started += 1
+        if self.started == 2:
+            self.second_started.set()
         await asyncio.sleep(0.3)
         return await super().send_alert(alert)
 
@@ -30,8 +37,7 @@ async def test_drain_finishes_the_send_in_flight_and_gives_back_the_rest(app: Ap
     for n in range(1, 6):
         await app.pipeline.ingest(article(n, f"Agency{n} says {n}0 dead."))
     run = asyncio.create_task(app.dispatcher.run_once())
-    while adapter.started < 2:  # until the second send is in flight
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(adapter.second_started.wait(), 5)  # the second send is in flight
     assert await app.dispatcher.drain(timeout_s=5)
     await run
     alerts = app.repo.alerts()

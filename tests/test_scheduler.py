@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from adapters.fake import FakeAdapter
 from bot.app import App
 from bot.config import Settings
-from bot.messages import CommandRequest
+from bot.messages import AlertMessage, CommandRequest
 from bot.scheduler import poll_feeds
 from tests.conftest import article
 
@@ -24,26 +25,38 @@ async def test_background_jobs_are_registered_and_stop_cleanly(app: App) -> None
     try:
         ids = {job.id for job in app.scheduler.get_jobs()}
         assert ids == {"dispatch-sweep", "poll-feeds", "recheck-articles"}
-        assert await poll_feeds(app) == 0
+        assert await poll_feeds(app.feeds) == 0
     finally:
         await app.stop()
     assert app.background == []
 
 
+class SignallingAdapter(FakeAdapter):
+    """Sets ``posted`` when an alert is posted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted = asyncio.Event()
+
+    async def send_alert(self, alert: AlertMessage) -> str | None:
+        message_id = await super().send_alert(alert)
+        self.posted.set()
+        return message_id
+
+
 async def test_new_alert_reaches_the_channel_without_waiting_for_a_sweep(app: App) -> None:
-    adapter = FakeAdapter()
+    adapter = SignallingAdapter()
     app.dispatcher.add_sender(adapter)
     app.dispatcher.sweep_s = 3600
     await app.commands.execute(REQ, "/claimwatch topic add quake quake*")
     await app.commands.execute(REQ, "/claimwatch subscribe quake")
     await app.start_background()
     try:
-        await asyncio.sleep(0.05)
         loop = asyncio.get_running_loop()
         started = loop.time()
         await app.pipeline.ingest(article(1, "Quake: Agency says 40 dead."))
-        while not adapter.sent and loop.time() - started < 5:
-            await asyncio.sleep(0.01)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(adapter.posted.wait(), 5)
         assert [a.value for a in adapter.sent] == ["40 dead"]
         assert loop.time() - started < 2
     finally:

@@ -1,13 +1,13 @@
-"""The Discord adapter as the runner sees it: a ``Sender`` plus ``run()``."""
+"""The Discord adapter as the runner sees it: its senders plus ``run()``."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
+from adapters.base import ChatAdapter
 from adapters.discord.client import PLATFORM, ClaimwatchClient, make_client
 from adapters.discord.sender import DiscordSender
-from bot.messages import AlertMessage, DigestMessage, NoticeMessage
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -15,24 +15,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class DiscordAdapter:
+class DiscordAdapter(ChatAdapter):
     """Composes the discord.py client (commands, lifecycle) and the sender (alerts)."""
 
     platform = PLATFORM
 
     def __init__(self, app: App, client: ClaimwatchClient | None = None) -> None:
+        super().__init__()
         self.app = app
         self.client = client or make_client(app)
         self.sender = DiscordSender(self.client)
-
-    async def send_alert(self, alert: AlertMessage) -> str | None:
-        return await self.sender.send_alert(alert)
-
-    async def send_digest(self, digest: DigestMessage) -> str | None:
-        return await self.sender.send_digest(digest)
-
-    async def send_notice(self, notice: NoticeMessage) -> str | None:
-        return await self.sender.send_notice(notice)
+        self.senders.register_all(self.sender)
 
     async def run(self) -> None:
         """Log in, connect to the gateway and serve until closed."""

@@ -18,14 +18,17 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.commands import PLATFORM, Handler, answer, install_commands
 from adapters.discord.ratelimits import RateLimitLog
+from adapters.discord.render import dynamic_items
+from bot.commands import Commands
 
 if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
+__all__ = ["PLATFORM", "ClaimwatchClient", "make_client"]
 DEFAULT_API_URL = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
 # a 429 asking for a longer wait than this is handed back to the dispatcher
@@ -60,13 +63,25 @@ class ClaimwatchClient(discord.Client):
         self.logged_in = asyncio.Event()
 
     async def setup_hook(self) -> None:
-        from adapters.discord.commands import install_commands
-        from adapters.discord.render import dynamic_items
-
         self.logged_in.set()
         install_commands(self.tree, self.app.commands)
         self.add_dynamic_items(*dynamic_items())
         await self.sync_commands()
+
+    @property
+    def commands(self) -> Commands:
+        return self.app.commands
+
+    async def answer(
+        self,
+        interaction: discord.Interaction,
+        handler: Handler,
+        *,
+        force_ephemeral: bool = False,
+        defer_after: float | None = None,
+    ) -> None:
+        """Answer an interaction the way the slash commands do (the alert buttons use it)."""
+        await answer(interaction, handler, force_ephemeral=force_ephemeral, defer_after=defer_after)
 
     async def sync_commands(self) -> None:
         """Sync globally; also to each configured guild (instant, for development)."""
@@ -109,6 +124,9 @@ def make_client(app: App) -> ClaimwatchClient:
     """A plain or auto-sharded client; ``discord_shards=0`` lets Discord choose the count."""
     configure_endpoints(app.settings.discord_api_url, app.settings.discord_gateway_url)
     shards = app.settings.discord_shards
+    ready_timeout = app.settings.discord_guild_ready_timeout_s
     if shards is None:
-        return ClaimwatchClient(app)
-    return ShardedClaimwatchClient(app, shard_count=shards or None)
+        return ClaimwatchClient(app, guild_ready_timeout=ready_timeout)
+    return ShardedClaimwatchClient(
+        app, shard_count=shards or None, guild_ready_timeout=ready_timeout
+    )

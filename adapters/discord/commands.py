@@ -1,4 +1,5 @@
-"""The app_commands tree: every slash command calls a platform-free handler in ``bot.commands``.
+"""The app_commands tree, built from ``bot.commands.COMMANDS``: each command calls its
+platform-free handler.
 
 ``/claims``, ``/sources``, ``/timeline`` and ``/submit`` are for everyone;
 ``/claimwatch …`` is the admin group (Manage Server as the default-permission
@@ -10,19 +11,22 @@ defers when the handler has not finished in time.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
-from adapters.discord.client import PLATFORM
 from adapters.discord.render import NO_MENTIONS, render_reply
-from bot.commands import NOT_ADMIN, Commands
+from bot.commands import COMMANDS, NOT_ADMIN, Commands, CommandSpec
+from bot.commands.spec import GROUPS, SETTINGS_DESCRIPTION, SETTINGS_ROOT, Arg, ArgKind
 from bot.messages import CommandRequest, Reply
 
 log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
 
 # Discord allows 3 s before the first response; defer when a handler is still busy after this
 DEFER_AFTER_S = 2.0
@@ -133,187 +137,104 @@ async def key_autocomplete(
     return [app_commands.Choice(name=label[:100], value=value[:100]) for label, value in choices]
 
 
-# -- the tree -------------------------------------------------------------------------
+# -- the tree, from the command table -------------------------------------------------
 
 admin_only = app_commands.checks.has_permissions(manage_guild=True)
 Mode = Literal["instant", "digest"]
+AUTOCOMPLETE = {"topic": topic_autocomplete, "key": key_autocomplete}
+REQUIRED_TYPES: dict[ArgKind, object] = {"text": str, "topic": str, "key": str, "mode": Mode}
+OPTIONAL_TYPES: dict[ArgKind, object] = {
+    "text": str | None,
+    "topic": str | None,
+    "key": str | None,
+    "page": app_commands.Range[int, 1],
+    "channel": discord.TextChannel | None,
+    "mode": Mode | None,
+}
+
+
+def gated(spec: CommandSpec) -> bool:
+    """Every ``/claimwatch`` subcommand but help needs Manage Server on Discord."""
+    return spec.admin_only or (spec.root == SETTINGS_ROOT and spec.key != "help")
+
+
+def _signature(spec: CommandSpec) -> inspect.Signature:
+    """The callback's signature discord.py reads the options from: names, types, defaults."""
+    params = [
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
+    ]
+    for arg in spec.args:
+        annotation = (REQUIRED_TYPES if arg.required else OPTIONAL_TYPES)[arg.kind]
+        default = inspect.Parameter.empty if arg.required else arg.default
+        params.append(
+            inspect.Parameter(
+                arg.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+            )
+        )
+    return inspect.Signature(params)
+
+
+def _option_value(arg: Arg, value: Any) -> object:
+    """A channel option reaches the handler as its id."""
+    if arg.kind == "channel" and value is not None:
+        return str(value.id)
+    return value
+
+
+def make_command(spec: CommandSpec, commands: Commands) -> app_commands.Command[Any, ..., None]:
+    """One app command: options, descriptions, autocomplete and checks from ``spec``."""
+
+    async def callback(interaction: discord.Interaction, **options: object) -> None:
+        handler = getattr(commands, spec.handler)
+        kwargs = {arg.handler_param: _option_value(arg, options[arg.name]) for arg in spec.args}
+        await answer(
+            interaction,
+            lambda req: commands.run(handler, req, **kwargs),
+            ephemeral_hint=spec.private,
+            defer_after=0.0 if spec.working else None,
+        )
+
+    callback.__signature__ = _signature(spec)  # type: ignore[attr-defined]
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=spec.path[-1], description=spec.summary, callback=callback
+    )
+    described = {arg.name: arg.help for arg in spec.args if arg.help}
+    if described:
+        app_commands.describe(**described)(command)
+    completed = {a.name: AUTOCOMPLETE[a.kind] for a in spec.args if a.kind in AUTOCOMPLETE}
+    if completed:
+        app_commands.autocomplete(**completed)(command)
+    if gated(spec):
+        admin_only(command)
+    return command
 
 
 def install_commands(tree: app_commands.CommandTree, commands: Commands) -> None:
-    """Add every Claimwatch command to ``tree`` and its error handler."""
-    run = commands.run
+    """Add every command of ``bot.commands.COMMANDS`` to ``tree``, and its error handler.
 
-    # everyone -------------------------------------------------------------------------
-
-    @tree.command(name="claims", description="Latest claim per key and source on a topic")
-    @app_commands.guild_only()
-    @app_commands.describe(
-        topic="The topic",
-        key="Only this key (proposition)",
-        since="Only since a date (2024-10-20) or a span (24h, 7d)",
-        page="Page number (20 keys a page)",
-    )
-    @app_commands.autocomplete(topic=topic_autocomplete, key=key_autocomplete)
-    async def claims(
-        interaction: discord.Interaction,
-        topic: str,
-        key: str | None = None,
-        since: str | None = None,
-        page: app_commands.Range[int, 1] = 1,
-    ) -> None:
-        await answer(interaction, lambda req: run(commands.claims, req, topic, key, since, page))
-
-    @tree.command(name="sources", description="Who has said what on a topic")
-    @app_commands.guild_only()
-    @app_commands.describe(topic="The topic", page="Page number (20 sources a page)")
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def sources(
-        interaction: discord.Interaction, topic: str, page: app_commands.Range[int, 1] = 1
-    ) -> None:
-        await answer(interaction, lambda req: run(commands.sources, req, topic, page))
-
-    @tree.command(name="timeline", description="Chart of figures by source over time")
-    @app_commands.guild_only()
-    @app_commands.describe(topic="The topic", key="The key to chart (default: the busiest)")
-    @app_commands.autocomplete(topic=topic_autocomplete, key=key_autocomplete)
-    async def timeline(interaction: discord.Interaction, topic: str, key: str | None = None):
-        # rendering a chart may take a while: defer at once
-        await answer(
-            interaction, lambda req: run(commands.timeline, req, topic, key), defer_after=0.0
-        )
-
-    @tree.command(name="submit", description="Add an article by hand: a URL or its text")
-    @app_commands.guild_only()
-    @app_commands.describe(content="An http(s) URL, or the article's text")
-    async def submit(interaction: discord.Interaction, content: str) -> None:
-        # fetching and extracting may take a while: defer at once (its reply is private)
-        await answer(
-            interaction,
-            lambda req: run(commands.submit, req, content),
-            ephemeral_hint=True,
-            defer_after=0.0,
-        )
-
-    # admins --------------------------------------------------------------------------
-
+    ``/claimwatch`` is the admin group (Manage Server as the default-permission hint,
+    ``checks.has_permissions`` as the run-time rule); the others are for everyone.
+    """
     claimwatch = app_commands.Group(
-        name="claimwatch",
-        description="Claimwatch settings (Manage Server)",
+        name=SETTINGS_ROOT,
+        description=SETTINGS_DESCRIPTION,
         default_permissions=discord.Permissions(manage_guild=True),
         guild_only=True,
     )
-    topic_group = app_commands.Group(name="topic", description="Tracked topics", parent=claimwatch)
-    feed_group = app_commands.Group(name="feed", description="RSS/Atom feeds", parent=claimwatch)
-    alias_group = app_commands.Group(name="alias", description="Source aliases", parent=claimwatch)
-
-    @topic_group.command(name="add", description="Track a topic")
-    @admin_only
-    @app_commands.describe(
-        name="Topic name",
-        query='Query: AND, OR, NOT, (…), "phrases", prefix*',
-        mode="Default alert mode",
-    )
-    async def topic_add(
-        interaction: discord.Interaction, name: str, query: str, mode: Mode = "instant"
-    ) -> None:
-        await answer(interaction, lambda req: run(commands.topic_add, req, name, query, mode))
-
-    @topic_group.command(name="edit", description="Change a topic's query, name or mode")
-    @admin_only
-    @app_commands.describe(
-        topic="The topic", query="New query", new_name="New name", mode="New default alert mode"
-    )
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def topic_edit(
-        interaction: discord.Interaction,
-        topic: str,
-        query: str | None = None,
-        new_name: str | None = None,
-        mode: Mode | None = None,
-    ) -> None:
-        await answer(
-            interaction,
-            lambda req: run(
-                commands.topic_edit, req, topic, query=query, new_name=new_name, mode=mode
-            ),
-        )
-
-    @topic_group.command(name="remove", description="Stop tracking a topic")
-    @admin_only
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def topic_remove(interaction: discord.Interaction, topic: str) -> None:
-        await answer(interaction, lambda req: run(commands.topic_remove, req, topic))
-
-    @topic_group.command(name="list", description="The tracked topics")
-    @admin_only
-    async def topic_list(interaction: discord.Interaction) -> None:
-        await answer(interaction, lambda req: run(commands.topic_list, req))
-
-    @claimwatch.command(name="subscribe", description="Send a topic's alerts to a channel")
-    @admin_only
-    @app_commands.describe(
-        topic="The topic", channel="Channel (default: this one)", mode="instant or digest"
-    )
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def subscribe(
-        interaction: discord.Interaction,
-        topic: str,
-        channel: discord.TextChannel | None = None,
-        mode: Mode = "instant",
-    ) -> None:
-        channel_id = str(channel.id) if channel else None
-        await answer(interaction, lambda req: run(commands.subscribe, req, topic, channel_id, mode))
-
-    @claimwatch.command(name="unsubscribe", description="Stop a topic's alerts in a channel")
-    @admin_only
-    @app_commands.describe(topic="The topic", channel="Channel (default: this one)")
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def unsubscribe(
-        interaction: discord.Interaction, topic: str, channel: discord.TextChannel | None = None
-    ) -> None:
-        channel_id = str(channel.id) if channel else None
-        await answer(interaction, lambda req: run(commands.unsubscribe, req, topic, channel_id))
-
-    @feed_group.command(name="add", description="Poll an RSS/Atom feed")
-    @admin_only
-    @app_commands.describe(url="The feed's http(s) URL", topic="Only for this topic")
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def feed_add(
-        interaction: discord.Interaction, url: str, topic: str | None = None
-    ) -> None:
-        await answer(interaction, lambda req: run(commands.feed_add, req, url, topic))
-
-    @feed_group.command(name="list", description="The polled feeds")
-    @admin_only
-    async def feed_list(interaction: discord.Interaction) -> None:
-        await answer(interaction, lambda req: run(commands.feed_list, req))
-
-    @feed_group.command(name="remove", description="Stop polling a feed")
-    @admin_only
-    @app_commands.describe(feed="The feed's URL or #ID")
-    async def feed_remove(interaction: discord.Interaction, feed: str) -> None:
-        await answer(interaction, lambda req: run(commands.feed_remove, req, feed))
-
-    @alias_group.command(name="add", description="Read ALIAS as SOURCE in new articles")
-    @admin_only
-    @app_commands.describe(
-        source="The canonical source", alias="Another name for it", topic="Only on this topic"
-    )
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def alias_add(
-        interaction: discord.Interaction, source: str, alias: str, topic: str | None = None
-    ) -> None:
-        await answer(interaction, lambda req: run(commands.alias_add, req, source, alias, topic))
-
-    @claimwatch.command(name="status", description="Feeds, lag, failures, paused subscriptions")
-    @admin_only
-    async def status(interaction: discord.Interaction) -> None:
-        await answer(interaction, lambda req: run(commands.status, req), ephemeral_hint=True)
-
-    @claimwatch.command(name="help", description="Claimwatch's commands")
-    async def help_(interaction: discord.Interaction) -> None:
-        await answer(interaction, lambda req: run(commands.help, req), ephemeral_hint=True)
-
+    groups = {
+        g.name: app_commands.Group(name=g.name, description=g.description, parent=claimwatch)
+        for g in GROUPS.values()
+    }
+    for spec in COMMANDS:
+        command = make_command(spec, commands)
+        if spec.root != SETTINGS_ROOT:
+            tree.add_command(app_commands.guild_only(command))
+        elif len(spec.path) == 3:
+            groups[spec.path[1]].add_command(command)
+        else:
+            claimwatch.add_command(command)
     tree.add_command(claimwatch)
 
     @tree.error

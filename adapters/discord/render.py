@@ -9,15 +9,14 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
-from bot.messages import EVENT_TITLES, AlertMessage, DigestMessage, Reply
-
-if TYPE_CHECKING:
-    from adapters.discord.client import ClaimwatchClient
+from bot.commands import Commands
+from bot.messages import EVENT_TITLES, AlertMessage, CommandRequest, DigestMessage, Reply
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +226,23 @@ def digest_message(digest: DigestMessage) -> tuple[str, list[discord.Embed]]:
 # -- persistent buttons ---------------------------------------------------------------
 
 
-def _client(interaction: discord.Interaction) -> ClaimwatchClient:
+class ButtonHost(Protocol):
+    """What a button needs of the client: the core's commands and the way commands answer."""
+
+    @property
+    def commands(self) -> Commands: ...
+
+    async def answer(
+        self,
+        interaction: discord.Interaction,
+        handler: Callable[[CommandRequest], Awaitable[Reply]],
+        *,
+        force_ephemeral: bool = False,
+        defer_after: float | None = None,
+    ) -> None: ...
+
+
+def _client(interaction: discord.Interaction) -> ButtonHost:
     return interaction.client  # type: ignore[return-value]
 
 
@@ -253,10 +268,9 @@ class SourcesButton(
         return cls(match["topic"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from adapters.discord.commands import answer
-
-        commands = _client(interaction).app.commands
-        await answer(
+        host = _client(interaction)
+        commands = host.commands
+        await host.answer(
             interaction,
             lambda req: commands.run(commands.sources, req, self.topic),
             force_ephemeral=True,
@@ -287,10 +301,9 @@ class TimelineButton(
         return cls(match["topic"], match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from adapters.discord.commands import answer
-
-        commands = _client(interaction).app.commands
-        await answer(
+        host = _client(interaction)
+        commands = host.commands
+        await host.answer(
             interaction,
             lambda req: commands.run(commands.timeline, req, self.topic, self.key),
             force_ephemeral=True,
@@ -323,10 +336,9 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cw:m
         return cls(match["line"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        from adapters.discord.commands import answer
-
-        commands = _client(interaction).app.commands
-        await answer(
+        host = _client(interaction)
+        commands = host.commands
+        await host.answer(
             interaction, lambda req: commands.execute(req, self.line), force_ephemeral=True
         )
 

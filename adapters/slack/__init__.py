@@ -1,7 +1,8 @@
 """The Slack adapter: Bolt app (Socket Mode or HTTP), Block Kit rendering, Web API sender.
 
-``build_slack(app)`` is what ``bot.runner`` calls; the result is the
-dispatcher's Sender for ``platform = "slack"`` and has ``async run()``.
+``slack_adapter(app)`` is the factory registered for ``bot.runner`` (entry point
+``claimwatch.adapters``): a ``SlackAdapter`` when a bot token or OAuth client is set,
+else None. ``build_slack(app)`` builds one regardless.
 """
 
 from __future__ import annotations
@@ -19,4 +20,11 @@ def build_slack(app: App) -> SlackAdapter:
     return SlackAdapter(app)
 
 
-__all__ = ["build_slack"]
+def slack_adapter(app: App) -> SlackAdapter | None:
+    settings = app.settings
+    if settings.slack_bot_token is None and not settings.slack_client_id:
+        return None
+    return build_slack(app)
+
+
+__all__ = ["build_slack", "slack_adapter"]

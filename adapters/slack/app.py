@@ -24,6 +24,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.base import ChatAdapter
 from adapters.slack.clients import WorkspaceClients, api_url
 from adapters.slack.commands import SlackCommands
 from adapters.slack.installations import SlackInstallationStore, SlackOAuthStateStore
@@ -31,7 +32,6 @@ from adapters.slack.lifecycle import register_lifecycle
 from adapters.slack.sender import SlackSender
 from bot.app import App
 from bot.config import Settings
-from bot.messages import AlertMessage, DigestMessage, NoticeMessage
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +112,13 @@ class TokenRejected(RuntimeError):
     """Slack refused the bot token: the bot stops (exit 1) rather than run without Slack."""
 
 
-class SlackAdapter:
+class SlackAdapter(ChatAdapter):
     """Bolt app, HTTP/Socket Mode transport and the dispatcher's Sender, in one object."""
 
     platform = PLATFORM
 
     def __init__(self, core: App) -> None:
+        super().__init__()
         settings = core.settings
         self.core = core
         self.settings = settings
@@ -133,6 +134,7 @@ class SlackAdapter:
             )
         self.clients = WorkspaceClients(settings, self.installation_store)
         self.sender = SlackSender(self.clients)
+        self.senders.register_all(self.sender)
         self.bolt = build_bolt(settings, self.clients.default, self.installation_store, state_store)
         self.commands = SlackCommands(core)
         self.commands.register(self.bolt)
@@ -141,17 +143,6 @@ class SlackAdapter:
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
-
-    # -- Sender ---------------------------------------------------------------------------
-
-    async def send_alert(self, alert: AlertMessage) -> str | None:
-        return await self.sender.send_alert(alert)
-
-    async def send_digest(self, digest: DigestMessage) -> str | None:
-        return await self.sender.send_digest(digest)
-
-    async def send_notice(self, notice: NoticeMessage) -> str | None:
-        return await self.sender.send_notice(notice)
 
     # -- transport -----------------------------------------------------------------------
 

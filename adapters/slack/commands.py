@@ -31,14 +31,16 @@ from adapters.slack.render import (
     render_reply,
 )
 from bot.app import App
+from bot.commands import COMMANDS as SPEC_TABLE
+from bot.commands.spec import ROOTS
 from bot.messages import CommandRequest, Reply, channel_link
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-COMMANDS = ("/claimwatch", "/claims", "/sources", "/timeline", "/submit")
-SLOW_COMMANDS = {"/submit": "Reading it…", "/timeline": "Drawing the chart…"}
-PUBLIC_SUBCOMMANDS = {"subscribe", "unsubscribe"}
+COMMANDS = tuple(f"/{root}" for root in ROOTS)
+SLOW_COMMANDS = {f"/{s.root}": s.working for s in SPEC_TABLE if s.working and len(s.path) == 1}
+PUBLIC_SUBCOMMANDS = {s.path[1] for s in SPEC_TABLE if s.public_on_success and len(s.path) == 2}
 ADMIN_CACHE_S = 300.0
 INTERNAL_ERROR = (
     "Something went wrong on Claimwatch's side; it has been logged. Try again in a minute."

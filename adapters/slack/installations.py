@@ -20,8 +20,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.installations import Records
-from storage.repository import Repository
+from bot.installations import KeyValueStore, Records
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def _plain(obj: Bot | Installation) -> dict[str, Any]:
 class SlackInstallationStore(AsyncInstallationStore):
     """Bolt's ``AsyncInstallationStore`` on ``Records``; tells the core when a team installs."""
 
-    def __init__(self, repo: Repository, on_installed: OnInstalled | None = None) -> None:
+    def __init__(self, repo: KeyValueStore, on_installed: OnInstalled | None = None) -> None:
         self.records = Records(repo, INSTALLATION_NAMESPACE)
         self.on_installed = on_installed
 
@@ -127,7 +126,7 @@ class SlackInstallationStore(AsyncInstallationStore):
 class SlackOAuthStateStore(AsyncOAuthStateStore):
     """One-time OAuth ``state`` values with an expiry, in the same key-value table."""
 
-    def __init__(self, repo: Repository, expiration_seconds: int = 600) -> None:
+    def __init__(self, repo: KeyValueStore, expiration_seconds: int = 600) -> None:
         self.records = Records(repo, STATE_NAMESPACE)
         self.expiration_seconds = expiration_seconds
 

@@ -32,13 +32,13 @@ import logging
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from bot.config import Settings
 from bot.ingest.decoding import BoundedDecoder, UnsupportedEncoding, detect_charset
+from bot.ingest.robots import RobotsCache, RobotsFile
 from bot.ingest.transport import (
     AddressBook,
     IPAddress,
@@ -48,9 +48,6 @@ from bot.ingest.transport import (
     parse_ip,
     refused_reason,
 )
-
-if TYPE_CHECKING:
-    from bot.ingest.robots import RobotsCache
 
 log = logging.getLogger(__name__)
 
@@ -198,10 +195,24 @@ class SafeFetcher:
     def robots(self) -> RobotsCache:
         """This fetcher's robots.txt cache (one per fetcher, keyed by origin)."""
         if self._robots is None:
-            from bot.ingest.robots import RobotsCache
-
-            self._robots = RobotsCache(self)
+            self._robots = RobotsCache(self._fetch_robots, self.user_agent)
         return self._robots
+
+    async def _fetch_robots(self, url: str) -> RobotsFile:
+        """A robots.txt through the same checks as any fetch (RFC 9309 on what errors mean)."""
+        try:
+            result = await self.fetch(
+                url, user_submitted=False, accept=ACCEPT_TEXT, allowed_types=("text/plain",)
+            )
+        except FetchError as exc:
+            if exc.reason in ("private_address", "scheme", "dns"):
+                raise
+            if exc.status is not None and 400 <= exc.status < 500:
+                return RobotsFile(missing=True)
+            if exc.reason in ("content_type", "too_large"):
+                return RobotsFile(missing=True)
+            return RobotsFile()
+        return RobotsFile(result.text)
 
     async def aclose(self) -> None:
         await self._client.aclose()

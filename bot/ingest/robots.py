@@ -1,4 +1,5 @@
-"""robots.txt, fetched through the safe fetcher and parsed by ``urllib.robotparser``, per origin.
+"""robots.txt, fetched by the function it is given and parsed by ``urllib.robotparser``, per
+origin.
 
 Follows RFC 9309 where it matters: a missing robots.txt (any 4xx) allows
 everything; a server error or an unreachable server disallows everything for
@@ -10,16 +11,25 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.robotparser
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-if TYPE_CHECKING:
-    from bot.ingest.fetch import SafeFetcher
 
 ROBOTS_TTL_S = 3600.0
 ROBOTS_ERROR_TTL_S = 300.0
 ROBOTS_MAX_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class RobotsFile:
+    """What fetching a robots.txt gave: its ``text``; or none, ``missing`` when the site has
+    none (a 4xx, not a text file: everything allowed), else it could not be read."""
+
+    text: str | None = None
+    missing: bool = False
+
+
+RobotsFetch = Callable[[str], Awaitable[RobotsFile]]
 
 
 @dataclass
@@ -37,8 +47,9 @@ def _origin(url: str) -> str:
 class RobotsCache:
     """Whether Claimwatch's user agent may fetch a URL, one robots.txt per origin."""
 
-    def __init__(self, fetcher: SafeFetcher, ttl_s: float = ROBOTS_TTL_S) -> None:
-        self._fetcher = fetcher
+    def __init__(self, fetch: RobotsFetch, user_agent: str, ttl_s: float = ROBOTS_TTL_S) -> None:
+        self._fetch = fetch
+        self._user_agent = user_agent
         self._ttl_s = ttl_s
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -57,27 +68,15 @@ class RobotsCache:
             return True
         if entry.parser is None:
             return False
-        return entry.parser.can_fetch(self._fetcher.user_agent, url)
+        return entry.parser.can_fetch(self._user_agent, url)
 
     async def _load(self, origin: str) -> _Entry:
-        from bot.ingest.fetch import ACCEPT_TEXT, FetchError
-
         now = time.monotonic()
-        try:
-            result = await self._fetcher.fetch(
-                origin + "/robots.txt",
-                user_submitted=False,
-                accept=ACCEPT_TEXT,
-                allowed_types=("text/plain",),
-            )
-        except FetchError as exc:
-            if exc.reason in ("private_address", "scheme", "dns"):
-                raise
-            if exc.status is not None and 400 <= exc.status < 500:
-                return _Entry(None, True, now + self._ttl_s)
-            if exc.reason in ("content_type", "too_large"):
+        found = await self._fetch(origin + "/robots.txt")
+        if found.text is None:
+            if found.missing:
                 return _Entry(None, True, now + self._ttl_s)
             return _Entry(None, False, now + ROBOTS_ERROR_TTL_S)
         parser = urllib.robotparser.RobotFileParser()
-        parser.parse(result.text[:ROBOTS_MAX_BYTES].splitlines())
+        parser.parse(found.text[:ROBOTS_MAX_BYTES].splitlines())
         return _Entry(parser, False, now + self._ttl_s)

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.domain import EventKind
 from bot.ingest.dates import parse_datetime
 
-ALERT_EVENTS = frozenset({"new_claim", "changed"})
+ALERT_EVENTS = frozenset({EventKind.NEW_CLAIM.value, EventKind.CHANGED.value})
 
 
 class CorpusError(ValueError):

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.domain import ALERT_KINDS
 from bot.quality.corpus import ALERT_EVENTS, Story
 
-ALERT_KINDS = frozenset({"new_claim", "new_source", "changed"})
 MIN_OVERLAP = 0.6
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")

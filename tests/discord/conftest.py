@@ -35,22 +35,30 @@ def settings(settings: Settings, fake: FakeDiscord) -> Settings:
             "discord_token": SecretStr("fake-token-do-not-log"),
             "discord_api_url": fake.api_url,
             "discord_gateway_url": fake.gateway_url,
+            # the fake sends every GUILD_CREATE right after READY: no need to wait for more
+            "discord_guild_ready_timeout_s": 0.05,
         }
     )
+
+
+async def _ready(adapter: DiscordAdapter) -> None:
+    await adapter.client.logged_in.wait()
+    await adapter.client.wait_until_ready()
 
 
 async def connect(app: App) -> tuple[DiscordAdapter, asyncio.Task[None]]:
     adapter = build_discord(app)
     app.dispatcher.add_sender(adapter)
     task = asyncio.create_task(adapter.run())
-    for _ in range(200):
-        if task.done():
-            task.result()
-        if adapter.client.is_ready() and adapter.client.guilds:
-            break
-        await asyncio.sleep(0.05)
-    else:
+    ready = asyncio.create_task(_ready(adapter))
+    done, _ = await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        ready.cancel()
+        task.result()
+    if ready not in done:
+        ready.cancel()
         raise AssertionError("the Discord client did not get READY from the fake")
+    assert adapter.client.guilds, "READY came without the fake's guild"
     return adapter, task
 
 

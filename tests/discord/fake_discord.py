@@ -13,125 +13,60 @@ import asyncio
 import itertools
 import json
 from collections import deque
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.discord.fake_interactions import Interactions
+from tests.discord.fake_payloads import (
+    ADMIN_ID,
+    ADMIN_PERMISSIONS,
+    APP_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    EPHEMERAL,
+    GUILD_ID,
+    MANAGE_GUILD,
+    MEMBER_ID,
+    MEMBER_PERMISSIONS,
+    OTHER_CHANNEL_ID,
+    InteractionResult,
+    Recorded,
+    channel_payload,
+    json_response,
+    user_payload,
+)
 from tests.fake_ratelimit import ChannelLimit, header_seconds
 
-APP_ID = 900000000000000001
-GUILD_ID = 900000000000000100
-CHANNEL_ID = 900000000000000200
-OTHER_CHANNEL_ID = 900000000000000201
-ADMIN_ID = 900000000000000300
-MEMBER_ID = 900000000000000301
-MANAGE_GUILD = 1 << 5
-MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
-ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
-EPHEMERAL = 1 << 6
-
-BOT_USER = {
-    "id": str(APP_ID),
-    "username": "Claimwatch",
-    "discriminator": "0",
-    "global_name": "Claimwatch",
-    "avatar": None,
-    "bot": True,
-    "flags": 0,
-    "public_flags": 0,
-    "mfa_enabled": False,
-    "verified": True,
-}
+__all__ = [
+    "ADMIN_ID",
+    "ADMIN_PERMISSIONS",
+    "APP_ID",
+    "BOT_USER",
+    "CHANNEL_ID",
+    "EPHEMERAL",
+    "GUILD_ID",
+    "MANAGE_GUILD",
+    "MEMBER_ID",
+    "MEMBER_PERMISSIONS",
+    "OTHER_CHANNEL_ID",
+    "FakeDiscord",
+    "InteractionResult",
+    "Recorded",
+    "channel_payload",
+    "user_payload",
+]
 
 
-def user_payload(user_id: int, name: str) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "discriminator": "0",
-        "global_name": name.title(),
-        "avatar": None,
-        "public_flags": 0,
-    }
-
-
-def channel_payload(channel_id: int, name: str, position: int = 0) -> dict[str, Any]:
-    return {
-        "id": str(channel_id),
-        "type": 0,
-        "guild_id": str(GUILD_ID),
-        "name": name,
-        "position": position,
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-        "topic": None,
-        "last_message_id": None,
-        "rate_limit_per_user": 0,
-    }
-
-
-@dataclass
-class Recorded:
-    """One REST request the fake received."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    json: Any = None
-    files: list[dict[str, Any]] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class InteractionResult:
-    """What the bot finally answered to one interaction, whichever way it answered."""
-
-    interaction_id: int
-    data: dict[str, Any]
-    ephemeral: bool
-    files: list[dict[str, Any]]
-    deferred: bool
-    requests: list[Recorded]
-
-    @property
-    def content(self) -> str:
-        return self.data.get("content") or ""
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return self.data.get("embeds") or []
-
-    @property
-    def text(self) -> str:
-        """Content, embed titles, descriptions and fields as one string, for assertions."""
-        parts = [self.content]
-        for e in self.embeds:
-            parts += [e.get("title", ""), e.get("description", "")]
-            parts += [f"{f['name']}\n{f['value']}" for f in e.get("fields", [])]
-            if "footer" in e:
-                parts.append(e["footer"].get("text", ""))
-        return "\n".join(p for p in parts if p)
-
-
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    # discord.py only parses bodies whose Content-Type is exactly application/json
-    return web.Response(
-        body=json.dumps(data).encode(),
-        status=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-
-
-class FakeDiscord:
+class FakeDiscord(Interactions):
     """The fake server; ``await start()``, point the adapter at ``api_url``/``gateway_url``."""
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies: list[dict[str, Any]] = []
+        self.guilds_created = 0
         self.channels = {CHANNEL_ID: "news", OTHER_CHANNEL_ID: "alerts"}
         self.faults: dict[int, deque[tuple[int, float, bool]]] = {}
         self.limits: dict[int, ChannelLimit] = {}
@@ -263,11 +198,11 @@ class FakeDiscord:
 
     async def me(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return _json(BOT_USER)
+        return json_response(BOT_USER)
 
     async def application(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return _json(
+        return json_response(
             {
                 "id": str(APP_ID),
                 "name": "Claimwatch",
@@ -285,7 +220,7 @@ class FakeDiscord:
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return _json(
+        return json_response(
             {
                 "url": self.gateway_url,
                 "shards": 1,
@@ -305,11 +240,11 @@ class FakeDiscord:
             out.append(
                 {**cmd, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
             )
-        return _json(out)
+        return json_response(out)
 
     async def callback(self, request: web.Request) -> web.Response:
         rec = await self._record(request)
-        return _json(
+        return json_response(
             {
                 "interaction": {
                     "id": request.match_info["id"],
@@ -320,7 +255,7 @@ class FakeDiscord:
 
     async def edit_original(self, request: web.Request) -> web.Response:
         rec = await self._record(request)
-        return _json(self._message(CHANNEL_ID, rec.json))
+        return json_response(self._message(CHANNEL_ID, rec.json))
 
     async def delete_original(self, request: web.Request) -> web.Response:
         await self._record(request)
@@ -328,7 +263,7 @@ class FakeDiscord:
 
     async def followup(self, request: web.Request) -> web.Response:
         rec = await self._record(request)
-        return _json(self._message(CHANNEL_ID, rec.json))
+        return json_response(self._message(CHANNEL_ID, rec.json))
 
     def fail_next(
         self,
@@ -352,7 +287,7 @@ class FakeDiscord:
         wait = limit.check() if limit is not None else None
         if wait is not None:
             rec.query["_status"] = "429"
-            return _json(
+            return json_response(
                 {"message": "You are being rate limited.", "retry_after": wait, "global": False},
                 status=429,
                 headers={
@@ -373,7 +308,7 @@ class FakeDiscord:
                 }
                 if global_limit:
                     headers["X-RateLimit-Global"] = "true"
-                return _json(
+                return json_response(
                     {
                         "message": "You are being rate limited.",
                         "retry_after": retry_after,
@@ -383,14 +318,14 @@ class FakeDiscord:
                     headers=headers,
                 )
             if status == 403:
-                return _json({"message": "Missing Permissions", "code": 50013}, status=403)
-            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+                return json_response({"message": "Missing Permissions", "code": 50013}, status=403)
+            return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
         if channel_id not in self.channels:
             rec.query["_status"] = "404"
-            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+            return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
         message = self._message(channel_id, rec.json)
         self.channel_messages.setdefault(channel_id, []).append(message)
-        return _json(message)
+        return json_response(message)
 
     # -- gateway ------------------------------------------------------------------
 
@@ -502,6 +437,7 @@ class FakeDiscord:
         )
         if mine:
             await self._send(ws, 0, self.guild_payload(), "GUILD_CREATE")
+            self.guilds_created += 1
         async with self._changed:
             self._changed.notify_all()
 
@@ -509,141 +445,3 @@ class FakeDiscord:
         """Send a dispatch event to every connected gateway session."""
         for ws in list(self.sockets):
             await self._send(ws, 0, data, event)
-
-    # -- interactions -------------------------------------------------------------
-
-    def interaction_payload(
-        self,
-        itype: int,
-        data: dict[str, Any],
-        *,
-        admin: bool = True,
-        channel_id: int = CHANNEL_ID,
-        message: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        iid = next(self._ids)
-        user = user_payload(ADMIN_ID, "editor") if admin else user_payload(MEMBER_ID, "reader")
-        payload: dict[str, Any] = {
-            "id": str(iid),
-            "application_id": str(APP_ID),
-            "type": itype,
-            "data": data,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(channel_id),
-            "channel": channel_payload(channel_id, self.channels.get(channel_id, "x")),
-            "member": {
-                "user": user,
-                "roles": [],
-                "joined_at": "2025-01-01T00:00:00+00:00",
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-                "permissions": str(ADMIN_PERMISSIONS if admin else MEMBER_PERMISSIONS),
-            },
-            "token": f"token-{iid}",
-            "version": 1,
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "app_permissions": str(MEMBER_PERMISSIONS),
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
-        }
-        if message is not None:
-            payload["message"] = message
-        return payload
-
-    async def command(
-        self,
-        command_line: str,
-        /,
-        *,
-        admin: bool = True,
-        channel_id: int = CHANNEL_ID,
-        resolved: dict[str, Any] | None = None,
-        timeout: float = 15.0,
-        **options: Any,
-    ) -> InteractionResult:
-        """Run ``/name [group] [sub]`` with ``option=value``s; wait for the bot's final answer."""
-        name, *subs = command_line.split()
-        opts = [
-            {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
-            for k, v in options.items()
-            if v is not None
-        ]
-        if resolved and "channel" in options:
-            for o in opts:
-                if o["name"] == "channel":
-                    o["type"] = 7
-        for sub in reversed(subs):
-            opts = [{"name": sub, "type": 1 if sub == subs[-1] else 2, "options": opts}]
-        data: dict[str, Any] = {
-            "id": str(next(self._ids)),
-            "name": name,
-            "type": 1,
-            "options": opts,
-            "guild_id": str(GUILD_ID),
-        }
-        if resolved:
-            data["resolved"] = resolved
-        payload = self.interaction_payload(2, data, admin=admin, channel_id=channel_id)
-        await self.push("INTERACTION_CREATE", payload)
-        return await self.result(int(payload["id"]), payload["token"], timeout)
-
-    async def autocomplete(
-        self, name: str, focused: str, *, timeout: float = 10.0, **options: Any
-    ) -> list[dict[str, Any]]:
-        opts = [
-            {"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})}
-            for k, v in options.items()
-        ]
-        data = {"id": str(next(self._ids)), "name": name, "type": 1, "options": opts}
-        payload = self.interaction_payload(4, data)
-        await self.push("INTERACTION_CREATE", payload)
-        res = await self.result(int(payload["id"]), payload["token"], timeout)
-        return res.data.get("choices", [])
-
-    async def click(
-        self,
-        message: dict[str, Any],
-        custom_id: str,
-        *,
-        admin: bool = False,
-        timeout: float = 15.0,
-    ) -> InteractionResult:
-        data = {"custom_id": custom_id, "component_type": 2}
-        payload = self.interaction_payload(
-            3, data, admin=admin, channel_id=int(message["channel_id"]), message=message
-        )
-        await self.push("INTERACTION_CREATE", payload)
-        return await self.result(int(payload["id"]), payload["token"], timeout)
-
-    def _result_now(self, iid: int, token: str) -> InteractionResult | None:
-        mine = [
-            r
-            for r in self.requests
-            if f"/interactions/{iid}/{token}/" in r.path or f"/{token}" in r.path
-        ]
-        deferred_ephemeral: bool | None = None
-        for r in mine:
-            if r.path.endswith("/callback"):
-                body = r.json or {}
-                rtype, data = body.get("type"), body.get("data") or {}
-                if rtype in (4, 7, 8):
-                    return InteractionResult(
-                        iid, data, bool((data.get("flags") or 0) & EPHEMERAL), r.files, False, mine
-                    )
-                if rtype in (5, 6):
-                    deferred_ephemeral = bool((data.get("flags") or 0) & EPHEMERAL)
-            elif r.method == "PATCH" and deferred_ephemeral is not None:
-                return InteractionResult(iid, r.json or {}, deferred_ephemeral, r.files, True, mine)
-            elif r.method == "POST" and "/webhooks/" in r.path:
-                data = r.json or {}
-                return InteractionResult(
-                    iid, data, bool((data.get("flags") or 0) & EPHEMERAL), r.files, True, mine
-                )
-        return None
-
-    async def result(self, iid: int, token: str, timeout: float = 15.0) -> InteractionResult:
-        return await self.wait_for(lambda: self._result_now(iid, token), timeout)

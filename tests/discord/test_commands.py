@@ -3,6 +3,7 @@ client runs the real tree, and the test reads the callback the fake received."""
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from adapters.discord import DiscordAdapter
@@ -45,7 +46,7 @@ async def test_guild_sync_and_sharding(app: App, fake: FakeDiscord):
     app.settings.discord_shards = 2
     adapter, task = await connect(app)
     try:
-        assert type(adapter.client).__mro__[2].__name__ == "AutoShardedClient"
+        assert isinstance(adapter.client, discord.AutoShardedClient)
         assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
         [guild_sync] = fake.find("PUT", f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
         assert {c["name"] for c in guild_sync.json} >= {"claims", "claimwatch"}

@@ -21,7 +21,8 @@ async def test_run_bot_serves_discord(settings: Settings, fake: FakeDiscord):
     try:
         await fake.wait_for(lambda: fake.find("PUT", "/commands"), timeout=15)
         await fake.wait_for(lambda: fake.identifies, timeout=15)
-        await asyncio.sleep(0.2)  # READY and GUILD_CREATE processed
+        # the client reads its gateway in order: the command comes after READY and GUILD_CREATE
+        await fake.wait_for(lambda: fake.guilds_created, timeout=15)
         res = await fake.command(
             "claimwatch topic add", name="NK troops", query='"North Korean" AND troops'
         )
