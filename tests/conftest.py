@@ -24,8 +24,9 @@ from bot.claims.model import (
     Stance,
 )
 from bot.config import Settings
+from bot.domain import Article
 from storage.db import make_engine, upgrade
-from storage.repository import ArticleIn, Repository
+from storage.repository import Repository
 
 POSTGRES_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
 # a bot started by a test serves /healthz on a free port of 127.0.0.1, never on 8080
@@ -161,9 +162,9 @@ def article(
     url: str | None = None,
     hours: float | None = None,
     title: str = "",
-) -> ArticleIn:
+) -> Article:
     """A test article published ``hours`` (default ``n``) hours after T0."""
-    return ArticleIn(
+    return Article(
         url=url or f"https://news{n}.example/story-{n}",
         text=text,
         title=title,
