@@ -24,7 +24,6 @@ from bot import domain
 from bot.claims.keys import is_specific, same_figure_key
 from bot.claims.model import (
     ArticleText,
-    ClaimValue,
     ExtractedClaim,
     ExtractionContext,
     Extractor,
@@ -39,10 +38,10 @@ from bot.detect import (
     classify,
     one_per_statement,
 )
-from bot.domain import ALERT_KINDS, Claim, ClaimEvent, EventKind
+from bot.domain import ALERT_KINDS, Claim, ClaimEvent, ClaimValue, EventKind, Topic
 from bot.topics import QueryError, haystack, parse_query
 from bot.values import read_back, stored_values_agree
-from storage.models import Article, Topic
+from storage.models import Article
 from storage.repository import (
     ArticleChanged,
     ArticlePlan,
@@ -214,7 +213,7 @@ class Pipeline:
     def _active_topics(self) -> list[Topic]:
         now = time.monotonic()
         if self._topics is None or now - self._topics[0] > CONFIG_TTL_S:
-            self._topics = (now, self.repo.list_topics())
+            self._topics = (now, self.repo.active_topics())
         return self._topics[1]
 
     def _cached_aliases(self, topic: Topic) -> dict[str, str]:

@@ -14,17 +14,9 @@ from sqlalchemy import text
 
 from adapters.fake import FakeBot
 from bot.app import App, build_app
-from bot.claims.model import (
-    ArticleText,
-    ClaimValue,
-    ExtractedClaim,
-    ExtractionContext,
-    ExtractionResult,
-    Qualifier,
-    Stance,
-)
+from bot.claims.model import ArticleText, ExtractedClaim, ExtractionContext, ExtractionResult
 from bot.config import Settings
-from bot.domain import Article
+from bot.domain import Article, ClaimValue, Qualifier, Stance
 from storage.db import make_engine, upgrade
 from storage.repository import Repository
 

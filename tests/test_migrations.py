@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from bot.claims.model import ClaimValue, Qualifier
-from bot.domain import Article
+from bot.domain import Article, ClaimValue, Qualifier
 from bot.values import stored_values_agree
 from storage.db import make_engine, upgrade
 from storage.models import Alert, Claim, ClaimEvent, ClaimState, Subscription

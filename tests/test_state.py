@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.claims.model import ClaimValue, Qualifier
 from bot.detect import KeyHistory, Statement, restates
-from bot.domain import Article, Claim
+from bot.domain import Article, Claim, ClaimValue, Qualifier
 from bot.values import read_back, stored_values_agree
 from storage.models import ClaimState
 from storage.repository import Repository
