@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import domain
 from bot.domain import ALERT_KINDS
 from storage.base import StoreBase
-from storage.mapping import claim_row, event_row
+from storage.mapping import claim_from_row, claim_row, event_row
 from storage.models import (
     Alert,
     Article,
@@ -121,17 +121,18 @@ class ClaimStore(StoreBase):
             s.execute(insert(Alert), rows)
         return [(cid, event_ids.get(cid), queued.get(cid, 0)) for cid in claim_ids]
 
-    def claims_of_revision(self, topic_id: int, article_id: int, revision: int) -> list[Claim]:
+    def claims_of_revision(
+        self, topic_id: int, article_id: int, revision: int
+    ) -> list[domain.Claim]:
         with self.session() as s:
-            return list(
-                s.scalars(
-                    select(Claim).where(
-                        Claim.topic_id == topic_id,
-                        Claim.article_id == article_id,
-                        Claim.revision == revision,
-                    )
+            rows = s.scalars(
+                select(Claim).where(
+                    Claim.topic_id == topic_id,
+                    Claim.article_id == article_id,
+                    Claim.revision == revision,
                 )
             )
+            return [claim_from_row(c) for c in rows]
 
     def events(self, topic_id: int, kinds: Iterable[str] | None = None) -> list[ClaimEvent]:
         stmt = select(ClaimEvent).where(ClaimEvent.topic_id == topic_id)
