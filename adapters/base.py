@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from bot.messages import AlertMessage, DigestMessage, NoticeMessage
+from bot.domain import Alert
+from bot.messages import DigestMessage, NoticeMessage
 
 M = TypeVar("M")
 Send = Callable[[Any], Awaitable[str | None]]
@@ -24,7 +25,7 @@ class UnknownMessage(TypeError):
 class PlatformSender(Protocol):
     """A platform's sender: posts each kind of message, returns the platform's message id."""
 
-    async def send_alert(self, alert: AlertMessage) -> str | None: ...
+    async def send_alert(self, alert: Alert) -> str | None: ...
 
     async def send_digest(self, digest: DigestMessage) -> str | None: ...
 
@@ -43,7 +44,7 @@ class Senders:
 
     def register_all(self, sender: PlatformSender) -> None:
         """Alerts, digests and notices, each to the method of ``sender`` that posts it."""
-        self.register(AlertMessage, sender.send_alert)
+        self.register(Alert, sender.send_alert)
         self.register(DigestMessage, sender.send_digest)
         self.register(NoticeMessage, sender.send_notice)
 
@@ -65,7 +66,7 @@ class ChatAdapter:
     async def send(self, message: object) -> str | None:
         return await self.senders.send(message)
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         return await self.send(alert)
 
     async def send_digest(self, digest: DigestMessage) -> str | None:

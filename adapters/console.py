@@ -21,7 +21,8 @@ from adapters.base import ChatAdapter
 from bot.app import App
 from bot.commands import Commands
 from bot.demo import ensure_demo_topic, play_demo
-from bot.messages import AlertMessage, CommandRequest, DigestMessage, NoticeMessage, Reply
+from bot.domain import Alert
+from bot.messages import CommandRequest, DigestMessage, NoticeMessage, Reply
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -29,7 +30,7 @@ CHANNEL = "console"
 COLOURS = {"new_claim": "green", "new_source": "cyan", "changed": "yellow"}
 
 
-def alert_text(alert: AlertMessage) -> Text:
+def alert_text(alert: Alert) -> Text:
     """The body of an alert: source, value, evidence, where it was read."""
     body = Text()
     body.append(f"{alert.topic_name}\n", style="dim")
@@ -65,7 +66,7 @@ class ConsoleAdapter(ChatAdapter):
         self.commands = commands
         self.console = console or Console(highlight=False)
         self.demo = demo
-        self.senders.register(AlertMessage, self.print_alert)
+        self.senders.register(Alert, self.print_alert)
         self.senders.register(DigestMessage, self.print_digest)
         self.senders.register(NoticeMessage, self.print_notice)
 
@@ -83,7 +84,7 @@ class ConsoleAdapter(ChatAdapter):
             is_admin=True,
         )
 
-    async def print_alert(self, alert: AlertMessage) -> str | None:
+    async def print_alert(self, alert: Alert) -> str | None:
         colour = COLOURS.get(alert.kind, "white")
         self.console.print(
             Panel(alert_text(alert), title=alert.headline, title_align="left", border_style=colour)

@@ -13,18 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.messages import (
-    AlertMessage,
-    CommandRequest,
-    DeliveryError,
-    DigestMessage,
-    NoticeMessage,
-    Reply,
-)
+from bot.domain import Alert
+from bot.messages import CommandRequest, DeliveryError, DigestMessage, NoticeMessage, Reply
 
 if TYPE_CHECKING:
     from bot.app import App
-    from bot.domain import ArticleIn
+    from bot.domain import Article
     from bot.outbox import DispatchReport
     from bot.pipeline import IngestOutcome
 
@@ -36,12 +30,12 @@ class FakeAdapter:
     """Records alerts, digests and notices; ``fail_with`` makes the next sends fail."""
 
     platform: str = PLATFORM
-    sent: list[AlertMessage] = field(default_factory=list)
+    sent: list[Alert] = field(default_factory=list)
     digests: list[DigestMessage] = field(default_factory=list)
     notices: list[NoticeMessage] = field(default_factory=list)
-    fail_with: Callable[[AlertMessage], DeliveryError | None] | None = None
+    fail_with: Callable[[Alert], DeliveryError | None] | None = None
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         if self.fail_with is not None:
             error = self.fail_with(alert)
             if error is not None:
@@ -70,7 +64,7 @@ class FakeBot:
         self.loop = asyncio.new_event_loop()
 
     @property
-    def sent(self) -> list[AlertMessage]:
+    def sent(self) -> list[Alert]:
         return self.adapter.sent
 
     def request(
@@ -91,7 +85,7 @@ class FakeBot:
         req = self.request(admin=admin, user=user, channel=channel)
         return self.loop.run_until_complete(self.app.commands.execute(req, line))
 
-    def ingest(self, item: ArticleIn) -> IngestOutcome:
+    def ingest(self, item: Article) -> IngestOutcome:
         return self.loop.run_until_complete(self.app.pipeline.ingest(item))
 
     def deliver(self) -> DispatchReport:

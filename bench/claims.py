@@ -47,8 +47,8 @@ from bot.claims.model import ArticleText, ExtractionContext
 from bot.claims.sentences import split_sentences
 from bot.claims.view import is_candidate
 from bot.detect import KeyHistory, Statement, classify, one_per_statement
+from bot.domain import Article
 from bot.topics import parse_query
-from storage.repository import ArticleIn
 
 GOAL_PER_S = 50.0
 RSS_GOAL_MB = 300.0
@@ -183,11 +183,11 @@ def _fill(t: str, rng: random.Random) -> str:
     return text[:1].upper() + text[1:]
 
 
-def build_articles(n: int, seed: int) -> list[ArticleIn]:
+def build_articles(n: int, seed: int) -> list[Article]:
     """``n`` deterministic articles of 300–600 words about the Calder floods."""
     rng = random.Random(seed)
     t0 = datetime(2025, 9, 1, 6, tzinfo=UTC)
-    out: list[ArticleIn] = []
+    out: list[Article] = []
     for i in range(n):
         target = rng.randint(300, 600)
         paragraphs: list[str] = [_fill(rng.choice(BOILERPLATE), rng)]
@@ -212,7 +212,7 @@ def build_articles(n: int, seed: int) -> list[ArticleIn]:
         outlet = rng.choice(OUTLETS)
         slug = outlet.lower().replace(" ", "-").replace("the-", "")
         out.append(
-            ArticleIn(
+            Article(
                 url=f"https://{slug}.example/floods/{i:05d}",
                 title=f"Calder floods: update {i}",
                 outlet=outlet,
@@ -261,7 +261,7 @@ def one_core() -> int:
     return 1
 
 
-Group = tuple[str, str, list[ArticleIn]]  # topic name, topic query, its articles
+Group = tuple[str, str, list[Article]]  # topic name, topic query, its articles
 
 
 def run_prefilter(groups: list[Group]) -> tuple[float, int]:

@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiohttp import web
 
 from bot.config import Settings
+from bot.domain import Article
 from bot.ingest.feeds import FeedPoller, PollReport
 from bot.ingest.fetch import SafeFetcher
 from storage.db import make_engine, upgrade
-from storage.repository import ArticleIn, Repository
+from storage.repository import Repository
 
 GOAL_PER_MIN = 1000.0
 ITEMS = 2
@@ -158,7 +159,7 @@ async def _bench(port: int, args: argparse.Namespace, tmp: Path) -> list[float]:
     for i in range(args.feeds):
         repo.add_feed("bench", "ws", f"http://127.0.0.1:{port}/feed/{i}.xml", None, 600, "", T0)
 
-    async def store(item: ArticleIn) -> object:
+    async def store(item: Article) -> object:
         return await asyncio.to_thread(repo.store_article, item)
 
     fetcher = SafeFetcher(settings, max_connections=args.concurrency)

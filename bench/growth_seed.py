@@ -35,7 +35,8 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from bot.claims.extractor import RuleExtractor
-from bot.claims.model import ArticleText, ClaimValue, ExtractionContext, Qualifier
+from bot.claims.model import ArticleText, ExtractionContext
+from bot.domain import ClaimValue, Qualifier
 from bot.topics import parse_query
 from bot.values import stored_values_agree
 from storage.db import make_engine, upgrade

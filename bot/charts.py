@@ -16,7 +16,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
-from bot.claims.model import ClaimValue, Qualifier, format_number
+from bot.domain import ClaimValue, Qualifier, format_number
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from bot.config import Settings
+from bot.domain import Article
 from bot.ingest.files import FileProblem, Limits, read_paths
 from bot.redact import install_log_redaction, redact, register_secrets
 from bot.replay import replay_events
 from bot.topics import QueryError, TopicFile
-from storage.repository import ArticleIn
 
 # no locals in tracebacks: they would print settings (a database URL with its password)
 app = typer.Typer(
@@ -143,7 +143,7 @@ def ingest(
     async def go() -> None:
         # articles an interrupted ingest (of an older version) stored without their claims
         counts["recovered"] = await asyncio.to_thread(application.pipeline.recover_unprocessed)
-        items: list[ArticleIn] = []
+        items: list[Article] = []
         limits = Limits.from_settings(settings)
         for item in read_paths([Path(p) for p in paths if not _is_url(p)], limits):
             if isinstance(item, FileProblem):
@@ -192,15 +192,15 @@ def ingest(
         raise typer.Exit(1)
 
 
-async def _fetch(application: object, url: str) -> ArticleIn:
+async def _fetch(application: object, url: str) -> Article:
     from bot.ingest.pages import fetch_article
 
     fetcher = application.commands.fetcher  # type: ignore[attr-defined]
     return await fetch_article(url, fetcher, user_submitted=False)
 
 
-def load_articles(path: Path) -> tuple[list[ArticleIn], list[str]]:
-    items: list[ArticleIn] = []
+def load_articles(path: Path) -> tuple[list[Article], list[str]]:
+    items: list[Article] = []
     problems: list[str] = []
     for item in read_paths([path]):
         if isinstance(item, FileProblem):

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.claims.model import ABOUT_TOLERANCE, ClaimValue, ExtractedClaim, Qualifier
-from bot.domain import ALERT_KINDS, EventKind
+from bot.claims.model import ExtractedClaim
+from bot.domain import ABOUT_TOLERANCE, ALERT_KINDS, ClaimValue, EventKind, Qualifier
 
 NEW_CLAIM = EventKind.NEW_CLAIM.value
 NEW_SOURCE = EventKind.NEW_SOURCE.value

@@ -1,8 +1,8 @@
 """Typed messages between the core and the platform adapters.
 
 Inbound: ``CommandRequest`` (who asked what, where). Outbound: ``Reply`` (a
-command's answer), ``AlertMessage`` / ``DigestMessage`` / ``NoticeMessage``
-(things the dispatcher posts). Adapters implement ``Sender`` and render these;
+command's answer), ``Alert`` (``bot.domain``), ``DigestMessage`` and
+``NoticeMessage`` (things the dispatcher posts). Adapters implement ``Sender`` and render these;
 they never see the database.
 """
 
@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Protocol
 
-from bot.domain import EventKind
-
-EVENT_TITLES = {
-    EventKind.NEW_CLAIM.value: "New claim",
-    EventKind.NEW_SOURCE.value: "New source",
-    EventKind.CHANGED.value: "Changed",
-    EventKind.REPEAT.value: "Repeat",
-}
+from bot.domain import Alert
 
 
 @dataclass(frozen=True)
@@ -112,50 +104,6 @@ class Reply:
 
 
 @dataclass(frozen=True)
-class AlertMessage:
-    """One claim event for one channel."""
-
-    alert_id: int
-    kind: str
-    platform: str
-    workspace_id: str
-    channel_id: str
-    topic_name: str
-    topic_slug: str
-    key: str
-    key_label: str
-    source: str
-    value: str
-    previous_value: str | None
-    evidence: str
-    outlet: str
-    url: str
-    corroboration: int
-    source_detail: str | None = None
-    conflicts_with: Sequence[str] = ()
-    note: str | None = None
-    title: str = ""
-    published_at: datetime | None = None
-    asserted_at: datetime | None = None
-
-    @property
-    def headline(self) -> str:
-        return f"{EVENT_TITLES.get(self.kind, self.kind)} · {self.key_label}"
-
-    @property
-    def value_line(self) -> str:
-        if self.kind == "changed" and self.previous_value:
-            return f"{self.previous_value} → {self.value}"
-        return self.value
-
-    @property
-    def source_line(self) -> str:
-        if self.source_detail and self.source_detail.lower() not in self.source.lower():
-            return f"{self.source} ({self.source_detail})"
-        return self.source
-
-
-@dataclass(frozen=True)
 class DigestMessage:
     """Several alerts of one subscription, posted as one message."""
 
@@ -164,7 +112,7 @@ class DigestMessage:
     channel_id: str
     topic_name: str
     topic_slug: str
-    alerts: Sequence[AlertMessage]
+    alerts: Sequence[Alert]
 
 
 @dataclass(frozen=True)
@@ -202,7 +150,7 @@ class Sender(Protocol):
 
     platform: str
 
-    async def send_alert(self, alert: AlertMessage) -> str | None: ...
+    async def send_alert(self, alert: Alert) -> str | None: ...
 
     async def send_digest(self, digest: DigestMessage) -> str | None: ...
 

@@ -30,15 +30,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from bot.messages import (
-    AlertMessage,
-    DeliveryError,
-    DigestMessage,
-    NoticeMessage,
-    Sender,
-)
+from bot.domain import Alert
+from bot.messages import DeliveryError, DigestMessage, NoticeMessage, Sender
 from bot.ratelimits import RateLimits, channel_scope
-from storage.repository import AlertJob, Repository
+from storage.repository import Repository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,33 +42,6 @@ RETRY_BASE_S = 10.0
 RETRY_CAP_S = 3600.0
 # one alert leased at a time, right before its send: a lease never waits behind others' sends
 LEASE_BATCH = 1
-
-
-def alert_message(job: AlertJob) -> AlertMessage:
-    return AlertMessage(
-        alert_id=job.alert_id,
-        kind=job.kind,
-        platform=job.platform,
-        workspace_id=job.workspace_id,
-        channel_id=job.channel_id,
-        topic_name=job.topic_name,
-        topic_slug=job.topic_slug,
-        key=job.key,
-        key_label=job.key_label,
-        source=job.source,
-        value=job.value_text,
-        previous_value=job.previous_value_text,
-        evidence=job.evidence,
-        outlet=job.outlet,
-        url=job.url,
-        corroboration=job.corroboration,
-        source_detail=job.source_detail,
-        conflicts_with=tuple(job.conflicts_with),
-        note=job.note,
-        title=job.title,
-        published_at=job.published_at,
-        asserted_at=job.asserted_at,
-    )
 
 
 @dataclass
@@ -217,7 +185,7 @@ class Dispatcher:
                 task.cancel()
 
     async def _send_or_give_back(
-        self, job: AlertJob, report: DispatchReport, now: datetime | None
+        self, job: Alert, report: DispatchReport, now: datetime | None
     ) -> None:
         """Send one leased alert, unless stopping or its bucket is paused: then give it back."""
         moment = now or datetime.now(UTC)
@@ -236,7 +204,7 @@ class Dispatcher:
             return
         await self._deliver(job, report, now)
 
-    async def _deliver(self, job: AlertJob, report: DispatchReport, now: datetime | None) -> None:
+    async def _deliver(self, job: Alert, report: DispatchReport, now: datetime | None) -> None:
         sender = self.senders[job.platform]
         token = job.lease_token
         if token is not None and not await asyncio.to_thread(
@@ -247,7 +215,7 @@ class Dispatcher:
             log.info("alert %s was taken over by another process; not sending it", job.alert_id)
             return
         try:
-            message_id = await self._renewing(token, sender.send_alert(alert_message(job)))
+            message_id = await self._renewing(token, sender.send_alert(job))
         except DeliveryError as exc:
             await self._failed(job, exc, report, now)
             return
@@ -278,7 +246,7 @@ class Dispatcher:
         return exc.retry_after
 
     async def _failed(
-        self, job: AlertJob, exc: DeliveryError, report: DispatchReport, at: datetime | None
+        self, job: Alert, exc: DeliveryError, report: DispatchReport, at: datetime | None
     ) -> None:
         alert_id, subscription_id, attempts = job.alert_id, job.subscription_id, job.attempts
         token = job.lease_token
@@ -332,7 +300,7 @@ class Dispatcher:
                 channel_id=sub.channel_id,
                 topic_name=sub.topic.name,
                 topic_slug=sub.topic.slug,
-                alerts=[alert_message(j) for j in jobs],
+                alerts=jobs,
             )
             token = jobs[0].lease_token
             try:

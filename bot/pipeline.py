@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from bot import domain
 from bot.claims.keys import is_specific, same_figure_key
 from bot.claims.model import (
     ArticleText,
-    ClaimValue,
     ExtractedClaim,
     ExtractionContext,
     Extractor,
@@ -38,15 +38,13 @@ from bot.detect import (
     classify,
     one_per_statement,
 )
+from bot.domain import ALERT_KINDS, Claim, ClaimEvent, ClaimValue, EventKind, Topic
 from bot.topics import QueryError, haystack, parse_query
 from bot.values import read_back, stored_values_agree
-from storage.models import Article, Topic
+from storage.models import Article
 from storage.repository import (
     ArticleChanged,
-    ArticleIn,
     ArticlePlan,
-    ClaimIn,
-    EventIn,
     Repository,
     StoredArticle,
 )
@@ -60,85 +58,33 @@ CONFIG_TTL_S = 5.0
 PLAN_TRIES = 3  # an article another process changed meanwhile is planned again
 
 
-@dataclass(frozen=True)
-class EventOutcome:
-    """One event the pipeline recorded, with what a replay prints."""
-
-    event_id: int
-    topic_id: int
-    topic_name: str
-    article_url: str
-    outlet: str
-    kind: str
-    key: str
-    key_label: str
-    source: str
-    value: str
-    previous_value: str | None
-    evidence: str
-    evidence_start: int
-    evidence_end: int
-    asserted_at: datetime
-    conflicts_with: tuple[str, ...] = ()
-    note: str | None = None
-    alerts_queued: int = 0
-
-    def replay_json(self) -> dict[str, object]:
-        return {
-            "article_url": self.article_url,
-            "kind": self.kind,
-            "key": self.key_label,
-            "source": self.source,
-            "value": self.value,
-            "previous_value": self.previous_value,
-            "evidence": self.evidence,
-        }
-
-
 @dataclass
 class IngestOutcome:
     stored: StoredArticle
-    events: list[EventOutcome] = field(default_factory=list)
+    events: list[ClaimEvent] = field(default_factory=list)
     abstentions: list[tuple[str, str]] = field(default_factory=list)
 
     @property
-    def alerts(self) -> list[EventOutcome]:
-        return [e for e in self.events if e.kind in ("new_claim", "new_source", "changed")]
+    def alerts(self) -> list[ClaimEvent]:
+        return [e for e in self.events if e.kind in ALERT_KINDS]
 
 
 @dataclass(frozen=True)
 class _Decided:
-    """A claim with its detection decision, ready to store."""
+    """A claim with what detection made of it (None: a previous revision's claim), ready
+    to store."""
 
-    topic: Topic
-    claim: ExtractedClaim
-    decision: Decision | None
-    asserted_at: datetime
-    claim_in: ClaimIn
-    event_in: EventIn | None
+    claim: Claim
+    event: ClaimEvent | None
 
-    def outcome(self, article: Article, event_id: int, queued: int) -> EventOutcome:
-        assert self.decision is not None and self.event_in is not None
-        return EventOutcome(
-            event_id=event_id,
-            topic_id=self.topic.id,
-            topic_name=self.topic.name,
-            article_url=article.url,
-            outlet=article.outlet,
-            kind=self.decision.kind,
-            key=self.claim.key,
-            key_label=self.claim.key_label,
-            source=self.claim.source,
-            value=self.claim_in.value_text,
-            previous_value=self.event_in.previous_value_text,
-            evidence=self.claim.evidence,
-            evidence_start=self.claim.start,
-            evidence_end=self.claim.end,
-            asserted_at=self.asserted_at,
-            conflicts_with=self.decision.conflicts_with,
-            note=self.event_in.note,
-            alerts_queued=queued,
-        )
+    def recorded(self, article_id: int, ids: tuple[int, int | None, int]) -> ClaimEvent | None:
+        """The event as stored: its id, the article's and the claim's, and how many
+        alerts it queued."""
+        claim_id, event_id, queued = ids
+        if self.event is None or event_id is None:
+            return None
+        claim = replace(self.claim, article_id=article_id, id=claim_id)
+        return replace(self.event, claim=claim, id=event_id, alerts_queued=queued)
 
 
 def _statement(source: str, said: Said | None, *, background: bool) -> Statement | None:
@@ -176,7 +122,7 @@ class Pipeline:
         shared = self.repo.kv_get(ALIAS_NAMESPACE, f"{topic.platform}:{topic.workspace_id}") or {}
         return {**{str(k): str(v) for k, v in shared.items()}, **self.repo.aliases(topic.id)}
 
-    async def ingest(self, item: ArticleIn) -> IngestOutcome:
+    async def ingest(self, item: domain.Article) -> IngestOutcome:
         """Store and process an article; safe to call from any coroutine."""
         async with self.lock:
             outcome = await asyncio.to_thread(self.ingest_sync, item)
@@ -184,12 +130,12 @@ class Pipeline:
             self.on_alerts()
         return outcome
 
-    def ingest_sync(self, item: ArticleIn) -> IngestOutcome:
+    def ingest_sync(self, item: domain.Article) -> IngestOutcome:
         """Store and process an article in one transaction; transient database errors
         retry the whole article (with backoff, a bounded number of times)."""
         return retrying(lambda: self._ingest_once(item), f"ingest of {item.url}")
 
-    def _ingest_once(self, item: ArticleIn) -> IngestOutcome:
+    def _ingest_once(self, item: domain.Article) -> IngestOutcome:
         for _ in range(PLAN_TRIES):
             plan = self.repo.plan_article(item)
             if plan.status == "duplicate":
@@ -225,7 +171,7 @@ class Pipeline:
 
     def process_article(
         self, article: Article | int, topics: list[Topic] | None = None
-    ) -> tuple[list[EventOutcome], list[tuple[str, str]]]:
+    ) -> tuple[list[ClaimEvent], list[tuple[str, str]]]:
         """Process a stored article whose latest revision has no claims yet, storing its
         claims, events and outbox rows in one transaction (``ArticleChanged`` when it
         was processed meanwhile)."""
@@ -242,20 +188,21 @@ class Pipeline:
         return outcome.events, outcome.abstentions
 
     def _process(
-        self, item: ArticleIn | None, plan: ArticlePlan, topics: list[Topic] | None = None
+        self, item: domain.Article | None, plan: ArticlePlan, topics: list[Topic] | None = None
     ) -> IngestOutcome:
         """Analyse the planned article, then commit it with all it yields."""
         article = plan.article
         assert article is not None
         decided, abstentions = self._analyse(article, topics)
         stored, results = self.repo.commit_article(
-            item, plan, [(d.claim_in, d.event_in) for d in decided], agrees=stored_values_agree
+            item, plan, [(d.claim, d.event) for d in decided], agrees=stored_values_agree
         )
         article.id = stored.article_id
-        events: list[EventOutcome] = []
-        for d, (_, event_id, queued) in zip(decided, results, strict=True):
-            if d.decision is not None and d.event_in is not None and event_id is not None:
-                events.append(d.outcome(article, event_id, queued))
+        events = [
+            event
+            for d, ids in zip(decided, results, strict=True)
+            if (event := d.recorded(stored.article_id, ids)) is not None
+        ]
         return IngestOutcome(replace(stored, article=article), events, abstentions)
 
     def invalidate(self) -> None:
@@ -266,7 +213,7 @@ class Pipeline:
     def _active_topics(self) -> list[Topic]:
         now = time.monotonic()
         if self._topics is None or now - self._topics[0] > CONFIG_TTL_S:
-            self._topics = (now, self.repo.list_topics())
+            self._topics = (now, self.repo.active_topics())
         return self._topics[1]
 
     def _cached_aliases(self, topic: Topic) -> dict[str, str]:
@@ -392,23 +339,12 @@ class Pipeline:
                     claim.source, claim.value, asserted_at, article.id, article.outlet, background
                 )
             )
-            out.append(
-                _Decided(
-                    topic=topic,
-                    claim=claim,
-                    decision=decision,
-                    asserted_at=asserted_at,
-                    claim_in=self._claim_in(
-                        topic, article, claim, value_text, asserted_at, background
-                    ),
-                    event_in=None
-                    if decision is None
-                    else self._event_in(topic, article, claim, value_text, decision),
-                )
-            )
+            stored = self._stored_claim(topic, article, claim, value_text, asserted_at, background)
+            event = None if decision is None else _event(topic, article, stored, decision)
+            out.append(_Decided(stored, event))
         return out
 
-    def _claim_in(
+    def _stored_claim(
         self,
         topic: Topic,
         article: Article,
@@ -416,8 +352,9 @@ class Pipeline:
         value_text: str,
         asserted_at: datetime,
         background: bool,
-    ) -> ClaimIn:
-        return ClaimIn(
+    ) -> Claim:
+        """The extractor's claim as the store keeps it, on this topic and article."""
+        return Claim(
             topic_id=topic.id,
             article_id=article.id,
             revision=article.revision,
@@ -436,31 +373,23 @@ class Pipeline:
             extractor=self.extractor.name,
         )
 
-    def _event_in(
-        self,
-        topic: Topic,
-        article: Article,
-        claim: ExtractedClaim,
-        value_text: str,
-        decision: Decision,
-    ) -> EventIn:
-        previous = (
-            decision.previous.display()
-            if decision.previous is not None and decision.kind == "changed"
-            else None
-        )
-        note = decision.note
-        if decision.conflicts_with:
-            note = "conflicts with " + ", ".join(decision.conflicts_with)
-        return EventIn(
-            topic_id=topic.id,
-            article_id=article.id,
-            kind=decision.kind,
-            key=claim.key,
-            key_label=claim.key_label,
-            source=claim.source,
-            value_text=value_text,
-            previous_value_text=previous,
-            conflicts_with=decision.conflicts_with,
-            note=note,
-        )
+
+def _event(topic: Topic, article: Article, claim: Claim, decision: Decision) -> ClaimEvent:
+    """The event detection decided on ``claim``."""
+    previous = (
+        decision.previous.display()
+        if decision.previous is not None and decision.kind == EventKind.CHANGED
+        else None
+    )
+    note = decision.note
+    if decision.conflicts_with:
+        note = "conflicts with " + ", ".join(decision.conflicts_with)
+    return ClaimEvent(
+        kind=decision.kind,
+        claim=claim,
+        previous_value=previous,
+        conflicts_with=tuple(decision.conflicts_with),
+        note=note,
+        topic_name=topic.name,
+        article_url=article.url,
+    )

@@ -15,18 +15,18 @@ from datetime import UTC, datetime
 
 from bot.claims.model import Extractor
 from bot.config import Settings
+from bot.domain import Article
 from bot.topics import TopicFile, slugify
-from storage.repository import ArticleIn
 
 REPLAY_PLATFORM = "replay"
 
 
-def in_publication_order(articles: Sequence[ArticleIn]) -> list[ArticleIn]:
+def in_publication_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: a.published_at or datetime.min.replace(tzinfo=UTC))
 
 
 def replay_events(
-    articles: Sequence[ArticleIn],
+    articles: Sequence[Article],
     topic: TopicFile,
     settings: Settings,
     *,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.claims.model import ClaimValue, Qualifier
+from bot.domain import ClaimValue, Qualifier
 
 
 def stored_values_agree(value: Mapping[str, Any], shown: Mapping[str, Any]) -> bool:

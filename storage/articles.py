@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import domain
 from storage.base import StoreBase
 from storage.models import (
     Article,
@@ -21,19 +22,6 @@ from storage.models import (
 def content_hash(text: str) -> str:
     normalised = " ".join(text.split()).lower()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class ArticleIn:
-    url: str
-    text: str
-    title: str = ""
-    outlet: str = ""
-    published_at: datetime | None = None
-    language: str | None = None
-    author: str | None = None
-    origin: str = "file"
-    feed_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,12 +41,12 @@ class ArticleStore(StoreBase):
 
     # -- articles -----------------------------------------------------------------
 
-    def store_article(self, item: ArticleIn) -> StoredArticle:
+    def store_article(self, item: domain.Article) -> StoredArticle:
         """Insert, revise or recognise an article (by canonical URL, then content hash)."""
         with self.session() as s:
             return self._store_article(s, item)
 
-    def _store_article(self, s: Session, item: ArticleIn) -> StoredArticle:
+    def _store_article(self, s: Session, item: domain.Article) -> StoredArticle:
         digest = content_hash(item.title + "\n" + item.text)
         existing = s.scalar(select(Article).where(Article.url == item.url))
         if existing is not None:

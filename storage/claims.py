@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from bot import domain
+from bot.domain import ALERT_KINDS
 from storage.base import StoreBase
+from storage.mapping import claim_from_row, claim_row, event_row
 from storage.models import (
     Alert,
     Article,
@@ -18,42 +20,12 @@ from storage.models import (
     ClaimEvent,
     Subscription,
 )
-from storage.outbox import ALERT_DIGEST, ALERT_KINDS, ALERT_PENDING
-from storage.state import Agreement, StateClaim, apply_claims, aware
+from storage.outbox import ALERT_DIGEST, ALERT_PENDING
+from storage.state import Agreement, apply_claims, aware
 
-
-@dataclass(frozen=True)
-class ClaimIn:
-    topic_id: int
-    article_id: int
-    revision: int
-    key: str
-    key_label: str
-    source: str
-    source_detail: str | None
-    value: dict[str, Any]
-    value_text: str
-    evidence: str
-    evidence_start: int
-    evidence_end: int
-    asserted_at: datetime
-    background: bool
-    outlet: str
-    extractor: str = "rules"
-
-
-@dataclass(frozen=True)
-class EventIn:
-    topic_id: int
-    article_id: int
-    kind: str
-    key: str
-    key_label: str
-    source: str
-    value_text: str
-    previous_value_text: str | None = None
-    conflicts_with: Sequence[str] = ()
-    note: str | None = None
+Recorded = tuple[domain.Claim, domain.ClaimEvent | None]
+"""A claim to store, with what detection made of it (None: nothing, a previous
+revision's claim)."""
 
 
 class ClaimStore(StoreBase):
@@ -63,7 +35,7 @@ class ClaimStore(StoreBase):
 
     def record_claims(
         self,
-        records: Sequence[tuple[ClaimIn, EventIn | None]],
+        records: Sequence[Recorded],
         processed: tuple[int, int] | None = None,
         *,
         agrees: Agreement,
@@ -97,7 +69,7 @@ class ClaimStore(StoreBase):
     def _record_claims(
         self,
         s: Session,
-        records: Sequence[tuple[ClaimIn, EventIn | None]],
+        records: Sequence[Recorded],
         agrees: Agreement,
     ) -> list[tuple[int, int | None, int]]:
         """``record_claims`` inside the caller's transaction."""
@@ -106,27 +78,13 @@ class ClaimStore(StoreBase):
         claim_ids = list(
             s.scalars(
                 insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
-                [dict(claim.__dict__) for claim, _ in records],
+                [claim_row(claim) for claim, _ in records],
             )
         )
         apply_claims(
             s,
             [
-                StateClaim(
-                    id=cid,
-                    topic_id=c.topic_id,
-                    article_id=c.article_id,
-                    key=c.key,
-                    key_label=c.key_label,
-                    source=c.source,
-                    source_detail=c.source_detail,
-                    value=c.value,
-                    value_text=c.value_text,
-                    evidence=c.evidence,
-                    asserted_at=aware(c.asserted_at),
-                    background=c.background,
-                    outlet=c.outlet,
-                )
+                replace(c, id=cid, asserted_at=aware(c.asserted_at))
                 for cid, (c, _) in zip(claim_ids, records, strict=True)
             ],
             self.dialect,
@@ -137,22 +95,7 @@ class ClaimStore(StoreBase):
         if with_event:
             ids = s.scalars(
                 insert(ClaimEvent).returning(ClaimEvent.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "topic_id": ev.topic_id,
-                        "claim_id": cid,
-                        "article_id": ev.article_id,
-                        "kind": ev.kind,
-                        "key": ev.key,
-                        "key_label": ev.key_label,
-                        "source": ev.source,
-                        "value_text": ev.value_text,
-                        "previous_value_text": ev.previous_value_text,
-                        "conflicts_with": list(ev.conflicts_with),
-                        "note": ev.note,
-                    }
-                    for cid, ev in with_event
-                ],
+                [event_row(ev, cid) for cid, ev in with_event],
             )
             event_ids = dict(zip((cid for cid, _ in with_event), ids, strict=True))
         alerting = [(cid, ev) for cid, ev in with_event if ev.kind in ALERT_KINDS]
@@ -178,17 +121,18 @@ class ClaimStore(StoreBase):
             s.execute(insert(Alert), rows)
         return [(cid, event_ids.get(cid), queued.get(cid, 0)) for cid in claim_ids]
 
-    def claims_of_revision(self, topic_id: int, article_id: int, revision: int) -> list[Claim]:
+    def claims_of_revision(
+        self, topic_id: int, article_id: int, revision: int
+    ) -> list[domain.Claim]:
         with self.session() as s:
-            return list(
-                s.scalars(
-                    select(Claim).where(
-                        Claim.topic_id == topic_id,
-                        Claim.article_id == article_id,
-                        Claim.revision == revision,
-                    )
+            rows = s.scalars(
+                select(Claim).where(
+                    Claim.topic_id == topic_id,
+                    Claim.article_id == article_id,
+                    Claim.revision == revision,
                 )
             )
+            return [claim_from_row(c) for c in rows]
 
     def events(self, topic_id: int, kinds: Iterable[str] | None = None) -> list[ClaimEvent]:
         stmt = select(ClaimEvent).where(ClaimEvent.topic_id == topic_id)

@@ -20,12 +20,19 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storage.articles import ArticleIn, ArticleStore, StoredArticle, content_hash
-from storage.claims import ClaimIn, ClaimStore, EventIn
+from bot import domain
+from storage.articles import ArticleStore, StoredArticle, content_hash
+from storage.claims import ClaimStore, Recorded
 from storage.models import Article, utcnow
 from storage.state import Agreement
 
 NEW_ARTICLE_ID = 0  # stands for the id a new article gets when it is committed
+
+
+def _on_article(claim: domain.Claim, event: domain.ClaimEvent | None, article_id: int) -> Recorded:
+    """A claim of a new article, and its event, on the article's id once it has one."""
+    claim = replace(claim, article_id=article_id)
+    return claim, None if event is None else replace(event, claim=claim)
 
 
 class ArticleChanged(Exception):
@@ -51,7 +58,7 @@ class ArticlePlan:
 class IngestStore(ArticleStore, ClaimStore):
     """Plans and atomic commits of ingested articles."""
 
-    def plan_article(self, item: ArticleIn) -> ArticlePlan:
+    def plan_article(self, item: domain.Article) -> ArticlePlan:
         """What ``store_article(item)`` would do, from a read only."""
         digest = content_hash(item.title + "\n" + item.text)
         with self.session() as s:
@@ -101,9 +108,9 @@ class IngestStore(ArticleStore, ClaimStore):
 
     def commit_article(
         self,
-        item: ArticleIn | None,
+        item: domain.Article | None,
         plan: ArticlePlan,
-        records: Sequence[tuple[ClaimIn, EventIn | None]],
+        records: Sequence[Recorded],
         *,
         agrees: Agreement,
     ) -> tuple[StoredArticle, list[tuple[int, int | None, int]]]:
@@ -118,9 +125,9 @@ class IngestStore(ArticleStore, ClaimStore):
 
     def _commit_article(
         self,
-        item: ArticleIn | None,
+        item: domain.Article | None,
         plan: ArticlePlan,
-        records: Sequence[tuple[ClaimIn, EventIn | None]],
+        records: Sequence[Recorded],
         agrees: Agreement,
     ) -> tuple[StoredArticle, list[tuple[int, int | None, int]]]:
         assert plan.article is not None
@@ -138,13 +145,7 @@ class IngestStore(ArticleStore, ClaimStore):
             if not self._mark_processed(s, article_id, revision):
                 raise ArticleChanged(plan.article.url)
             if plan.status == "new":
-                records = [
-                    (
-                        replace(claim, article_id=article_id),
-                        None if event is None else replace(event, article_id=article_id),
-                    )
-                    for claim, event in records
-                ]
+                records = [_on_article(claim, event, article_id) for claim, event in records]
             return stored, self._record_claims(s, records, agrees)
 
     def unprocessed_articles(self, limit: int = 1000) -> list[Article]:

@@ -10,7 +10,6 @@ the alert again nor overwrite what the new holder does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -18,8 +17,9 @@ from uuid import uuid4
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from bot import domain
 from storage.base import StoreBase
-from storage.kinds import ALERT_KINDS as ALERT_KINDS
+from storage.mapping import alert_from_rows
 from storage.models import (
     Alert,
     AlertCount,
@@ -40,39 +40,6 @@ ALERT_DIGESTED = "digested"
 ALERT_PARKED = "parked"
 
 
-@dataclass(frozen=True)
-class AlertJob:
-    """An outbox row with everything needed to render it."""
-
-    alert_id: int
-    subscription_id: int
-    platform: str
-    workspace_id: str
-    channel_id: str
-    attempts: int
-    event_id: int
-    kind: str
-    topic_id: int
-    topic_name: str
-    topic_slug: str
-    key: str
-    key_label: str
-    source: str
-    source_detail: str | None
-    value_text: str
-    previous_value_text: str | None
-    conflicts_with: list[str]
-    note: str | None
-    evidence: str
-    outlet: str
-    url: str
-    title: str
-    published_at: datetime | None
-    asserted_at: datetime
-    corroboration: int
-    lease_token: str | None = None
-
-
 class OutboxStore(StoreBase):
     """Alerts, digests and notices."""
 
@@ -84,16 +51,16 @@ class OutboxStore(StoreBase):
         now: datetime,
         limit: int = 50,
         lease: timedelta = timedelta(seconds=60),
-    ) -> list[AlertJob]:
+    ) -> list[domain.Alert]:
         """Due instant alerts of active subscriptions, leased to this caller until
-        ``now + lease`` under a fresh token (``AlertJob.lease_token``)."""
+        ``now + lease`` under a fresh token (``Alert.lease_token``)."""
         return self._retry(
             "leasing due alerts", lambda: self._lease_due(list(platforms), now, limit, lease)
         )
 
     def _lease_due(
         self, platforms: list[str], now: datetime, limit: int, lease: timedelta
-    ) -> list[AlertJob]:
+    ) -> list[domain.Alert]:
         token = uuid4().hex
         with self.session() as s:
             stmt = (
@@ -126,7 +93,7 @@ class OutboxStore(StoreBase):
             )
             return self._leased(s, ids, token)
 
-    def _leased(self, s: Session, ids: list[int], token: str) -> list[AlertJob]:
+    def _leased(self, s: Session, ids: list[int], token: str) -> list[domain.Alert]:
         """The jobs of those of ``ids`` that ``token`` now holds."""
         held = select(Alert).where(Alert.id.in_(ids), Alert.lease_token == token)
         return [self._job(s, a, token) for a in s.scalars(held.order_by(Alert.id))]
@@ -156,7 +123,7 @@ class OutboxStore(StoreBase):
             )
             return bool(res.rowcount)
 
-    def _job(self, s: Session, alert: Alert, token: str | None = None) -> AlertJob:
+    def _job(self, s: Session, alert: Alert, token: str | None = None) -> domain.Alert:
         event = s.get_one(ClaimEvent, alert.event_id)
         claim = s.get_one(Claim, event.claim_id)
         article = s.get_one(Article, event.article_id)
@@ -176,35 +143,7 @@ class OutboxStore(StoreBase):
             )
             - 1,
         )
-        return AlertJob(
-            alert_id=alert.id,
-            subscription_id=sub.id,
-            platform=sub.platform,
-            workspace_id=sub.workspace_id,
-            channel_id=sub.channel_id,
-            attempts=alert.attempts,
-            event_id=event.id,
-            kind=event.kind,
-            topic_id=topic.id,
-            topic_name=topic.name,
-            topic_slug=topic.slug,
-            key=event.key,
-            key_label=event.key_label,
-            source=event.source,
-            source_detail=claim.source_detail,
-            value_text=event.value_text,
-            previous_value_text=event.previous_value_text,
-            conflicts_with=list(event.conflicts_with or []),
-            note=event.note,
-            evidence=claim.evidence,
-            outlet=claim.outlet or article.outlet,
-            url=article.url,
-            title=article.title,
-            published_at=article.published_at,
-            asserted_at=claim.asserted_at,
-            corroboration=corroboration,
-            lease_token=token,
-        )
+        return alert_from_rows(alert, event, claim, article, sub, topic, corroboration, token)
 
     def mark_alert_sent(
         self, alert_id: int, message_id: str | None, lease_token: str | None = None
@@ -317,9 +256,9 @@ class OutboxStore(StoreBase):
 
     def lease_digest_alerts(
         self, subscription_id: int, now: datetime, lease: timedelta = timedelta(seconds=60)
-    ) -> list[AlertJob]:
+    ) -> list[domain.Alert]:
         """The subscription's queued digest alerts no other process holds, leased to this
-        caller under a fresh token (``AlertJob.lease_token``, the same on every row)."""
+        caller under a fresh token (``Alert.lease_token``, the same on every row)."""
         return self._retry(
             f"leasing the digest of subscription {subscription_id}",
             lambda: self._lease_digest(subscription_id, now, lease),
@@ -327,7 +266,7 @@ class OutboxStore(StoreBase):
 
     def _lease_digest(
         self, subscription_id: int, now: datetime, lease: timedelta
-    ) -> list[AlertJob]:
+    ) -> list[domain.Alert]:
         token = uuid4().hex
         free = or_(Alert.lease_until.is_(None), Alert.lease_until <= now)
         with self.session() as s:

@@ -3,26 +3,25 @@
 Each aggregate has its own module (``topics``, ``articles``, ``claims``,
 ``state``, ``outbox``, ``feeds``, ``records``; ``ingest`` commits an article
 with its claims); every query lives there, each
-public method one transaction. Callers get plain rows (detached ORM objects,
-loaded attributes only) or small dataclasses; nothing outside ``storage/``
+public method one transaction. Callers get the domain types of ``bot.domain``
+(mapped in ``mapping``), plain rows (detached ORM objects, loaded attributes only)
+or small dataclasses; nothing outside ``storage/``
 writes SQL.
 """
 
 from __future__ import annotations
 
-from storage.articles import ArticleIn, ArticleStore, StoredArticle, content_hash
-from storage.claims import ClaimIn, ClaimStore, EventIn
+from storage.articles import ArticleStore, StoredArticle, content_hash
+from storage.claims import ClaimStore
 from storage.db import make_engine
 from storage.feeds import FeedStore
 from storage.ingest import ArticleChanged, ArticlePlan, IngestStore
 from storage.outbox import (
     ALERT_DIGEST,
     ALERT_DIGESTED,
-    ALERT_KINDS,
     ALERT_PARKED,
     ALERT_PENDING,
     ALERT_SENT,
-    AlertJob,
     OutboxStore,
 )
 from storage.records import RecordStore
@@ -32,16 +31,11 @@ from storage.topics import TopicStore
 __all__ = [
     "ALERT_DIGEST",
     "ALERT_DIGESTED",
-    "ALERT_KINDS",
     "ALERT_PARKED",
     "ALERT_PENDING",
     "ALERT_SENT",
-    "AlertJob",
     "ArticleChanged",
-    "ArticleIn",
     "ArticlePlan",
-    "ClaimIn",
-    "EventIn",
     "Repository",
     "StoredArticle",
     "content_hash",

@@ -18,7 +18,6 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import domain
+from storage.mapping import CLAIM_COLUMNS, claim_from_columns
 from storage.models import Claim, ClaimState, ClaimValueSeen
 
 Agreement = Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
@@ -40,29 +41,6 @@ def value_hash(value: Mapping[str, Any]) -> str:
         if v is not None
     }
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class StateClaim:
-    """A stored claim, as the state needs it."""
-
-    id: int
-    topic_id: int
-    article_id: int
-    key: str
-    key_label: str
-    source: str
-    source_detail: str | None
-    value: dict[str, Any]
-    value_text: str
-    evidence: str
-    asserted_at: datetime
-    background: bool
-    outlet: str
-
-    @property
-    def pos(self) -> tuple[datetime, int]:
-        return (self.asserted_at, self.id)
 
 
 def _number(value: Mapping[str, Any]) -> float | None:
@@ -89,7 +67,7 @@ def _shown(st: ClaimState) -> tuple[dict[str, Any] | None, str | None]:
     return st.bg_value, st.bg_value_text
 
 
-def _set_latest(st: ClaimState, c: StateClaim) -> None:
+def _set_latest(st: ClaimState, c: domain.Claim) -> None:
     """Make ``c`` the latest current or background statement if it is newer."""
     if c.background:
         if st.bg_claim_id is None or c.pos > (st.bg_at, st.bg_claim_id):
@@ -103,7 +81,7 @@ def _set_latest(st: ClaimState, c: StateClaim) -> None:
         st.key_label = c.key_label
 
 
-def _fresh(c: StateClaim) -> ClaimState:
+def _fresh(c: domain.Claim) -> ClaimState:
     st = ClaimState(
         topic_id=c.topic_id,
         key=c.key,
@@ -180,7 +158,7 @@ def _walk_back(s: Session, st: ClaimState, agrees: Agreement, pending: Sequence[
     )
 
 
-def _in_run(st: ClaimState, c: StateClaim, shown: Mapping[str, Any], agrees: Agreement) -> bool:
+def _in_run(st: ClaimState, c: domain.Claim, shown: Mapping[str, Any], agrees: Agreement) -> bool:
     """Whether an earlier statement belongs to the run (it follows the boundary and is
     shown: current, or background agreeing with the value shown)."""
     after = st.boundary_id is None or c.pos > (st.boundary_at, st.boundary_id)
@@ -190,8 +168,8 @@ def _in_run(st: ClaimState, c: StateClaim, shown: Mapping[str, Any], agrees: Agr
 def _advance(
     s: Session,
     st: ClaimState,
-    c: StateClaim,
-    same_article: Sequence[StateClaim],
+    c: domain.Claim,
+    same_article: Sequence[domain.Claim],
     agrees: Agreement,
     pending: Sequence[int],
 ) -> None:
@@ -246,7 +224,7 @@ def _insert_or_lock(s: Session, row: Any, dialect: str, *where: Any) -> Any | No
 
 
 def _advance_value(
-    s: Session, c: StateClaim, same_article: Sequence[StateClaim], dialect: str
+    s: Session, c: domain.Claim, same_article: Sequence[domain.Claim], dialect: str
 ) -> None:
     digest = value_hash(c.value)
     where = (
@@ -285,11 +263,13 @@ def _advance_value(
         row.articles += 1
 
 
-def apply_claims(s: Session, claims: Sequence[StateClaim], dialect: str, agrees: Agreement) -> None:
+def apply_claims(
+    s: Session, claims: Sequence[domain.Claim], dialect: str, agrees: Agreement
+) -> None:
     """Fold newly inserted claims (ascending ids) into ``claim_state`` and ``claim_values``."""
     if not claims:
         return
-    earlier: dict[tuple[int, int], list[StateClaim]] = {}
+    earlier: dict[tuple[int, int], list[domain.Claim]] = {}
     ids = [c.id for c in claims]
     for n, c in enumerate(claims):
         pending = ids[n + 1 :]
@@ -316,41 +296,22 @@ def apply_claims(s: Session, claims: Sequence[StateClaim], dialect: str, agrees:
     s.flush()
 
 
-STATE_CLAIM_COLUMNS = (
-    Claim.id,
-    Claim.topic_id,
-    Claim.article_id,
-    Claim.key,
-    Claim.key_label,
-    Claim.source,
-    Claim.source_detail,
-    Claim.value,
-    Claim.value_text,
-    Claim.evidence,
-    Claim.asserted_at,
-    Claim.background,
-    Claim.outlet,
-)
-
-
-def article_claims(s: Session, article_id: int, topic_id: int) -> list[StateClaim]:
+def article_claims(s: Session, article_id: int, topic_id: int) -> list[domain.Claim]:
     """Every claim an article gave on a topic, over all its revisions."""
     rows = s.execute(
-        select(*STATE_CLAIM_COLUMNS).where(
-            Claim.article_id == article_id, Claim.topic_id == topic_id
-        )
+        select(*CLAIM_COLUMNS).where(Claim.article_id == article_id, Claim.topic_id == topic_id)
     )
-    return [StateClaim(*r) for r in rows]
+    return [claim_from_columns(r) for r in rows]
 
 
-def _newest(s: Session, where: Sequence[Any]) -> StateClaim | None:
+def _newest(s: Session, where: Sequence[Any]) -> domain.Claim | None:
     row = s.execute(
-        select(*STATE_CLAIM_COLUMNS)
+        select(*CLAIM_COLUMNS)
         .where(*where)
         .order_by(Claim.asserted_at.desc(), Claim.id.desc())
         .limit(1)
     ).first()
-    return None if row is None else StateClaim(*row)
+    return None if row is None else claim_from_columns(row)
 
 
 def rebuild_state(

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from bot import domain
 from storage.base import StoreBase
+from storage.mapping import topic_from_row
 from storage.models import (
     SourceAlias,
     Subscription,
@@ -71,6 +73,10 @@ class TopicStore(StoreBase):
             stmt = stmt.where(Topic.workspace_id == workspace_id)
         with self.session() as s:
             return list(s.scalars(stmt))
+
+    def active_topics(self) -> list[domain.Topic]:
+        """Every active topic, of every workspace, for the pipeline to match articles on."""
+        return [topic_from_row(t) for t in self.list_topics()]
 
     def update_topic(self, topic_id: int, **changes: Any) -> Topic:
         with self.session() as s:

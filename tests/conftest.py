@@ -14,18 +14,11 @@ from sqlalchemy import text
 
 from adapters.fake import FakeBot
 from bot.app import App, build_app
-from bot.claims.model import (
-    ArticleText,
-    ClaimValue,
-    ExtractedClaim,
-    ExtractionContext,
-    ExtractionResult,
-    Qualifier,
-    Stance,
-)
+from bot.claims.model import ArticleText, ExtractedClaim, ExtractionContext, ExtractionResult
 from bot.config import Settings
+from bot.domain import Article, ClaimValue, Qualifier, Stance
 from storage.db import make_engine, upgrade
-from storage.repository import ArticleIn, Repository
+from storage.repository import Repository
 
 POSTGRES_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
 # a bot started by a test serves /healthz on a free port of 127.0.0.1, never on 8080
@@ -161,9 +154,9 @@ def article(
     url: str | None = None,
     hours: float | None = None,
     title: str = "",
-) -> ArticleIn:
+) -> Article:
     """A test article published ``hours`` (default ``n``) hours after T0."""
-    return ArticleIn(
+    return Article(
         url=url or f"https://news{n}.example/story-{n}",
         text=text,
         title=title,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.claims.model import ClaimValue, ExtractedClaim, Qualifier, Stance
+from bot.claims.model import ExtractedClaim
 from bot.detect import (
     CHANGED,
     NEW_CLAIM,
@@ -16,6 +16,7 @@ from bot.detect import (
     classify,
     one_per_statement,
 )
+from bot.domain import ClaimValue, Qualifier, Stance
 from tests.conftest import T0
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from adapters.fake import FakeAdapter
 from bot.app import App
-from bot.messages import AlertMessage
+from bot.domain import Alert
 from tests.conftest import article
 
 
@@ -20,7 +20,7 @@ class SlowAdapter(FakeAdapter):
         self.started = 0
         self.second_started = asyncio.Event()
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         self.started += 1
         if self.started == 2:
             self.second_started.set()

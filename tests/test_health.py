@@ -20,8 +20,8 @@ import pytest
 from adapters.fake import FakeAdapter
 from bot.app import build_app
 from bot.config import Settings
+from bot.domain import Alert
 from bot.health import Health, Thresholds
-from bot.messages import AlertMessage
 from storage.db import make_engine
 from storage.repository import Repository
 from tests.conftest import PatternExtractor, article
@@ -67,7 +67,7 @@ async def test_a_blocked_event_loop_fails_the_check() -> None:
 class StuckAdapter(FakeAdapter):
     """A platform whose API never answers a post."""
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         await asyncio.Event().wait()
         return None
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.fake import FakeAdapter
 from bot.app import App
-from bot.messages import AlertMessage
+from bot.domain import Alert
 from bot.outbox import Dispatcher
 from storage.repository import Repository
 from tests.conftest import article
@@ -58,7 +58,7 @@ class SlowAdapter(FakeAdapter):
         super().__init__()
         self.seen, self.delay = seen, delay
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         self.seen.append(alert.alert_id)
         await asyncio.sleep(self.delay)
         return await super().send_alert(alert)

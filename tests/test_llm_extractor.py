@@ -17,16 +17,9 @@ import pytest
 from bot.app import make_extractor
 from bot.claims.extractor import RuleExtractor
 from bot.claims.llm import LLMExtractor, find_evidence, parse_answer, to_key
-from bot.claims.model import (
-    ArticleText,
-    ClaimValue,
-    ExtractionContext,
-    KnownKey,
-    KnownParty,
-    Qualifier,
-    Stance,
-)
+from bot.claims.model import ArticleText, ExtractionContext, KnownKey, KnownParty
 from bot.config import Settings
+from bot.domain import ClaimValue, Qualifier, Stance
 
 KEY = "sk-test-not-a-real-key-7731"
 MODEL = "tiny-claims-model"

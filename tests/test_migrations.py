@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from bot.claims.model import ClaimValue, Qualifier
+from bot.domain import Article, ClaimValue, Qualifier
 from bot.values import stored_values_agree
 from storage.db import make_engine, upgrade
 from storage.models import Alert, Claim, ClaimEvent, ClaimState, Subscription
-from storage.repository import ArticleIn, Repository
+from storage.repository import Repository
 from tests.conftest import T0
 from tests.test_state import KEY, assert_state_matches_claims
 
@@ -32,7 +32,7 @@ def old_store(url: str) -> tuple[Repository, int]:
     repo = Repository(make_engine(url))
     topic = repo.add_topic("fake", "ws1", "Quake", "quake", "quake")
     articles = {
-        n: repo.store_article(ArticleIn(url=f"https://o{n}.example/a", text=f"t{n}")).article_id
+        n: repo.store_article(Article(url=f"https://o{n}.example/a", text=f"t{n}")).article_id
         for n, *_ in HISTORY
     }
     with repo.session() as s:

@@ -11,7 +11,8 @@ import pytest
 from adapters.fake import FakeAdapter
 from bot.app import App
 from bot.config import Settings
-from bot.messages import AlertMessage, CommandRequest
+from bot.domain import Alert
+from bot.messages import CommandRequest
 from bot.scheduler import poll_feeds
 from tests.conftest import article
 
@@ -38,7 +39,7 @@ class SignallingAdapter(FakeAdapter):
         super().__init__()
         self.posted = asyncio.Event()
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         message_id = await super().send_alert(alert)
         self.posted.set()
         return message_id

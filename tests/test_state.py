@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.claims.model import ClaimValue, Qualifier
 from bot.detect import KeyHistory, Statement, restates
+from bot.domain import Article, Claim, ClaimValue, Qualifier
 from bot.values import read_back, stored_values_agree
 from storage.models import ClaimState
-from storage.repository import ArticleIn, ClaimIn, Repository
+from storage.repository import Repository
 from storage.summaries import StateLine
 from tests.conftest import T0
 
@@ -62,10 +62,10 @@ def record(repo: Repository, topic_id: int, history: list[Said]) -> None:
     for i, h in enumerate(history):
         url = f"https://o{h.article}.example/a"
         stored = repo.store_article(
-            ArticleIn(url=url, text=f"text {i}", outlet=f"Outlet {h.article}")
+            Article(url=url, text=f"text {i}", outlet=f"Outlet {h.article}")
         )
         value = VALUES[h.value]
-        claim = ClaimIn(
+        claim = Claim(
             topic_id=topic_id,
             article_id=stored.article_id,
             revision=stored.revision,

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain import Article, Claim, ClaimEvent
 from bot.values import stored_values_agree
 from storage.db import make_engine, upgrade
 from storage.models import Alert
-from storage.repository import ArticleIn, ClaimIn, EventIn, Repository
+from storage.repository import Repository
 from tests.conftest import T0
 
 
@@ -48,11 +49,9 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path) -> None:
 
 
 def test_same_url_new_text_is_a_revision_and_same_text_a_duplicate(repo: Repository) -> None:
-    first = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 10 died."))
-    again = repo.store_article(ArticleIn(url="https://a.example/1", text="Officials said 10 died."))
-    edited = repo.store_article(
-        ArticleIn(url="https://a.example/1", text="Officials said 12 died.")
-    )
+    first = repo.store_article(Article(url="https://a.example/1", text="Officials said 10 died."))
+    again = repo.store_article(Article(url="https://a.example/1", text="Officials said 10 died."))
+    edited = repo.store_article(Article(url="https://a.example/1", text="Officials said 12 died."))
     assert (first.status, again.status, edited.status) == ("new", "duplicate", "revision")
     assert edited.article_id == first.article_id and edited.revision == 2
     revisions = repo.article_revisions(first.article_id)
@@ -61,9 +60,9 @@ def test_same_url_new_text_is_a_revision_and_same_text_a_duplicate(repo: Reposit
 
 
 def test_same_text_under_another_url_is_a_duplicate(repo: Repository) -> None:
-    a = repo.store_article(ArticleIn(url="https://a.example/1", text="The toll rose to 40 people."))
+    a = repo.store_article(Article(url="https://a.example/1", text="The toll rose to 40 people."))
     b = repo.store_article(
-        ArticleIn(url="https://b.example/copy", text="The  toll rose to 40 PEOPLE.")
+        Article(url="https://b.example/copy", text="The  toll rose to 40 PEOPLE.")
     )
     assert b.status == "duplicate" and b.duplicate_of == a.article_id
     assert repo.count_articles() == 1
@@ -73,8 +72,8 @@ def _event(repo: Repository) -> tuple[int, int]:
     topic = repo.add_topic("fake", "ws", "Quake", "quake", "quake")
     _sub, created = repo.subscribe(topic.id, "fake", "ws", "chan")
     assert created
-    art = repo.store_article(ArticleIn(url="https://a.example/q", text="Agency says 40 dead."))
-    claim = ClaimIn(
+    art = repo.store_article(Article(url="https://a.example/q", text="Agency says 40 dead."))
+    claim = Claim(
         topic.id,
         art.article_id,
         1,
@@ -91,12 +90,8 @@ def _event(repo: Repository) -> tuple[int, int]:
         False,
         "Wire",
     )
-    event = EventIn(
-        topic.id, art.article_id, "new_claim", "deaths:count", "deaths — count", "Agency", "40"
-    )
-    repeat = EventIn(
-        topic.id, art.article_id, "repeat", "deaths:count", "deaths — count", "Agency", "40"
-    )
+    event = ClaimEvent("new_claim", claim)
+    repeat = ClaimEvent("repeat", claim)
     [(claim_id, event_id, queued), (_, _, quiet)] = repo.record_claims(
         [(claim, event), (claim, repeat)], agrees=stored_values_agree
     )
@@ -117,7 +112,7 @@ def test_a_leased_alert_is_not_leased_again_until_the_lease_ends(repo: Repositor
     _event(repo)
     now = datetime.now(UTC)
     first = repo.lease_due_alerts(["fake"], now, lease=timedelta(seconds=60))
-    assert len(first) == 1 and first[0].source == "Agency" and first[0].value_text == "40"
+    assert len(first) == 1 and first[0].source == "Agency" and first[0].value == "40"
     assert repo.lease_due_alerts(["fake"], now) == []
     assert len(repo.lease_due_alerts(["fake"], now + timedelta(seconds=61))) == 1
     assert repo.mark_alert_sent(first[0].alert_id, "m1") is True

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 import discord
 
 from bot.commands import Commands
-from bot.messages import EVENT_TITLES, AlertMessage, CommandRequest, DigestMessage, Reply
+from bot.domain import EVENT_TITLES, Alert
+from bot.messages import CommandRequest, DigestMessage, Reply
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ def render_reply(reply: Reply) -> Rendered:
 # -- alerts -----------------------------------------------------------------------------
 
 
-def alert_embed(alert: AlertMessage) -> discord.Embed:
+def alert_embed(alert: Alert) -> discord.Embed:
     """One alert: kind in title and colour; source, value, topic, key, evidence, outlet."""
     embed = discord.Embed(
         title=clip(alert.headline, TITLE_MAX),

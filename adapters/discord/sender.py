@@ -23,7 +23,8 @@ import discord
 from adapters.discord.client import PLATFORM, ClaimwatchClient
 from adapters.discord.ratelimits import RateLimitLog
 from adapters.discord.render import NO_MENTIONS, alert_embed, alert_view, digest_message
-from bot.messages import AlertMessage, DeliveryError, DigestMessage, NoticeMessage
+from bot.domain import Alert
+from bot.messages import DeliveryError, DigestMessage, NoticeMessage
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class DiscordSender:
         self.client = client
         self.limits = limits or client.rate_limit_log
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         return await self._post(
             alert.channel_id, embed=alert_embed(alert), view=alert_view(alert.topic_slug, alert.key)
         )

@@ -1,4 +1,4 @@
-"""Block Kit rendering: ``Reply``, ``AlertMessage`` and ``DigestMessage`` to Slack messages.
+"""Block Kit rendering: ``Reply``, ``Alert`` and ``DigestMessage`` to Slack messages.
 
 Pure functions, no I/O. Every piece of text is escaped for Slack's mrkdwn,
 so no ``<!here>``, ``<@U…>`` or ``<#C…>`` in an article or in what a user
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.messages import AlertMessage, DigestMessage, Reply
+from bot.domain import Alert
+from bot.messages import DigestMessage, Reply
 
 Block = dict[str, Any]
 
@@ -179,7 +180,7 @@ def render_reply(reply: Reply, *, ephemeral: bool | None = None) -> SlackMessage
 # -- alerts ----------------------------------------------------------------------------
 
 
-def _value_text(alert: AlertMessage) -> str:
+def _value_text(alert: Alert) -> str:
     if alert.kind == "changed" and alert.previous_value:
         value = f"~{escape(alert.previous_value)}~ → *{escape(alert.value)}*"
     else:
@@ -197,7 +198,7 @@ def _corroboration(n: int) -> str:
     return f"corroborated by {n} other article{'s' if n != 1 else ''}"
 
 
-def _context(alert: AlertMessage) -> Block:
+def _context(alert: Alert) -> Block:
     where = escape(alert.outlet or "unknown outlet")
     label = alert.title or "article"
     return {
@@ -236,11 +237,11 @@ def _actions(alert_id: int | str, topic_slug: str, key: str | None) -> Block:
     }
 
 
-def alert_fallback(alert: AlertMessage) -> str:
+def alert_fallback(alert: Alert) -> str:
     return clip(escape(f"{alert.headline}: {alert.source_line} — {alert.value_line}"), 500)
 
 
-def render_alert(alert: AlertMessage) -> SlackMessage:
+def render_alert(alert: Alert) -> SlackMessage:
     """One alert: header with the kind, source and value, evidence quote, context, buttons."""
     blocks: list[Block] = [
         {"type": "header", "text": plain(alert.headline)},

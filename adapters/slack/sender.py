@@ -24,7 +24,8 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.clients import NotInstalled, WorkspaceClients, retry_after
 from adapters.slack.render import SlackMessage, escape, render_alert, render_digest
-from bot.messages import AlertMessage, DeliveryError, DigestMessage, NoticeMessage
+from bot.domain import Alert
+from bot.messages import DeliveryError, DigestMessage, NoticeMessage
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ class SlackSender:
             raise DeliveryError(f"Slack unreachable: {type(exc).__name__}") from None
         return str(resp.get("ts") or "")
 
-    async def send_alert(self, alert: AlertMessage) -> str | None:
+    async def send_alert(self, alert: Alert) -> str | None:
         return await self.post(alert.workspace_id, alert.channel_id, render_alert(alert))
 
     async def send_digest(self, digest: DigestMessage) -> str | None:

@@ -26,12 +26,10 @@ from bot.claims.model import (
     STANCE_OF_CUE,
     Abstention,
     ArticleText,
-    ClaimValue,
     ExtractedClaim,
     ExtractionContext,
     ExtractionResult,
     KnownKey,
-    Stance,
 )
 from bot.claims.parties import Party, PartyResolver
 from bot.claims.quantities import COUNT, Quantity
@@ -39,6 +37,7 @@ from bot.claims.rules.figures import figure_candidates
 from bot.claims.rules.statements import statement_candidates
 from bot.claims.scorer import Scorer, default_scorer
 from bot.claims.view import ArticleView, SentenceView, analyse_article
+from bot.domain import ClaimValue, Stance
 
 _TERM = re.compile(r'"([^"]+)"|([^\s()"]+)')
 

@@ -21,8 +21,9 @@ from bot.claims.attribution import INVERTED
 from bot.claims.candidates import Candidate
 from bot.claims.lexicons import Lexicon, lexicon
 from bot.claims.measures import Measure, singular
-from bot.claims.model import CURRENCY_CODES, ClaimValue, KnownKey
+from bot.claims.model import KnownKey
 from bot.claims.quantities import PERCENT, TIME, Quantity
+from bot.domain import CURRENCY_CODES, ClaimValue
 
 STATEMENT_PREFIX = "says:"
 STANCE_PREFIX = "stance:"

@@ -30,18 +30,16 @@ from bot.claims.model import (
     STANCE_OF_CUE,
     Abstention,
     ArticleText,
-    ClaimValue,
     ExtractedClaim,
     ExtractionContext,
     ExtractionResult,
     Extractor,
     KnownKey,
-    Qualifier,
-    Stance,
 )
 from bot.claims.parties import PartyResolver
 from bot.claims.quantities import COUNT, PERCENT, TIME, Quantity
 from bot.detect import one_per_statement
+from bot.domain import ClaimValue, Qualifier, Stance
 
 log = logging.getLogger(__name__)
 

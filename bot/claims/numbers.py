@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from bot.claims.model import Qualifier
 from bot.claims.tokens import Token
+from bot.domain import Qualifier
 
 SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.claims.dates import MONTH_ABBREVIATIONS, MONTH_NAMES
-from bot.claims.model import Qualifier
 from bot.claims.numbers import (
     CURRENCY_AFTER,
     CURRENCY_BEFORE,
@@ -26,6 +25,7 @@ from bot.claims.numbers import (
     read_number,
 )
 from bot.claims.tokens import Token
+from bot.domain import Qualifier
 
 COUNT = "count"
 PERCENT = "%"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.charts import Point, render_timeline
-from bot.claims.model import ClaimValue
 from bot.commands.base import (
     CommandBase,
     fmt_date,
@@ -12,6 +11,7 @@ from bot.commands.base import (
     page_note,
     parse_since,
 )
+from bot.domain import ClaimValue
 from bot.messages import Attachment, CommandRequest, Field, Reply
 
 KEYS_PER_PAGE = 20

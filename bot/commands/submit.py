@@ -8,11 +8,11 @@ import re
 from datetime import UTC, datetime
 
 from bot.commands.base import CommandBase, UserError
+from bot.domain import Article
 from bot.ingest.admit import ArticleRefused, admit_article
 from bot.messages import CommandRequest, Field, Reply
 from bot.pipeline import IngestOutcome
 from bot.sanitize import strip_controls
-from storage.repository import ArticleIn
 
 
 class SubmitCommands(CommandBase):
@@ -31,7 +31,7 @@ class SubmitCommands(CommandBase):
                 raise UserError("That text is too short to hold a claim; paste the whole article.")
             digest = hashlib.sha256(content.encode()).hexdigest()[:16]
             title, _, body = content.partition("\n")
-            item = ArticleIn(
+            item = Article(
                 url=f"submitted://{req.platform}/{req.workspace_id}/{digest}",
                 title=title.strip()[:200] if body.strip() else "",
                 text=body.strip() if body.strip() else content,
@@ -48,7 +48,7 @@ class SubmitCommands(CommandBase):
             await asyncio.to_thread(self.revisions.track, item)
         return self._ingest_reply(outcome, item)
 
-    async def _fetch(self, url: str) -> ArticleIn:
+    async def _fetch(self, url: str) -> Article:
         if self.fetcher is None:
             raise UserError("Fetching links is not available in this deployment.")
         from bot.ingest.fetch import FetchError
@@ -59,7 +59,7 @@ class SubmitCommands(CommandBase):
         except FetchError as exc:
             raise UserError(str(exc)) from None
 
-    def _ingest_reply(self, outcome: IngestOutcome, item: ArticleIn) -> Reply:
+    def _ingest_reply(self, outcome: IngestOutcome, item: Article) -> Reply:
         status = outcome.stored.status
         if status == "duplicate":
             return Reply(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.domain import Article
 from bot.ingest.files import FileProblem, read_file
 from bot.topics import TopicFile, slugify
-from storage.repository import ArticleIn, Repository
+from storage.repository import Repository
 
 DEMO_DIR = Path(__file__).parent
 
@@ -16,7 +17,7 @@ def demo_topic() -> TopicFile:
     return TopicFile.load(DEMO_DIR / "topic.toml")
 
 
-def demo_articles() -> list[ArticleIn]:
+def demo_articles() -> list[Article]:
     items = [a for a in read_file(DEMO_DIR / "articles.jsonl") if not isinstance(a, FileProblem)]
     return sorted(items, key=lambda a: a.published_at or a.url)
 

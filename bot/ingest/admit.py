@@ -1,6 +1,6 @@
 """The gate every article from outside passes: a web URL, bounded text, no control characters.
 
-Files, pages, feeds and ``/submit`` all build an ``ArticleIn``; before it goes
+Files, pages, feeds and ``/submit`` all build an ``Article``; before it goes
 to the pipeline, ``admit_article``
 
 * checks the URL: ``http``/``https`` only (plus the ``file:`` and
@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from bot.domain import Article
 from bot.sanitize import first_control, strip_controls
-from storage.repository import ArticleIn
 
 WEB_SCHEMES = ("http", "https")
 LOCAL_SCHEMES = ("file", "submitted")
@@ -52,8 +52,8 @@ def check_web_url(url: str, what: str = "the URL", schemes: tuple[str, ...] = WE
 
 
 def admit_article(
-    item: ArticleIn, *, max_chars: int = DEFAULT_MAX_CHARS, local: bool = False
-) -> ArticleIn:
+    item: Article, *, max_chars: int = DEFAULT_MAX_CHARS, local: bool = False
+) -> Article:
     """``item`` cleaned of control characters, or ``ArticleRefused`` saying why not.
 
     ``local`` also accepts the ``file:``/``submitted:`` URLs Claimwatch builds itself.

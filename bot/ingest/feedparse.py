@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import feedparser
 
+from bot.domain import Article
 from bot.ingest.urls import canonical_url, hostname_outlet
-from storage.repository import ArticleIn
 
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -28,9 +28,9 @@ class FeedEntry:
     author: str | None
     has_full_content: bool
 
-    def article(self, outlet: str, origin: str, feed_id: int | None = None) -> ArticleIn:
+    def article(self, outlet: str, origin: str, feed_id: int | None = None) -> Article:
         """The entry's own text as an article (when its page is not read)."""
-        return ArticleIn(
+        return Article(
             url=self.url,
             text=self.text,
             title=self.title,

@@ -30,13 +30,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
+from bot.domain import Article
 from bot.ingest.admit import ArticleRefused, admit_article
 from bot.ingest.feedparse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from bot.ingest.fetch import ACCEPT_FEED, FetchError, SafeFetcher
 from bot.ingest.pages import fetch_article
 from bot.ingest.revisions import schedule_first_check
 from storage.models import Feed
-from storage.repository import ArticleIn, Repository
+from storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ SEEN_NAMESPACE = "feed_seen"
 SEEN_KEEP = 1000
 ORIGIN_FEED = "feed"
 
-OnArticle = Callable[[ArticleIn], Awaitable[object]]
+OnArticle = Callable[[Article], Awaitable[object]]
 
 NOT_MODIFIED = "not_modified"
 UNCHANGED = "unchanged"
@@ -307,7 +308,7 @@ class FeedPoller:
 
     async def _item(
         self, feed: Feed, parsed: ParsedFeed, entry: FeedEntry
-    ) -> tuple[ArticleIn | None, bool]:
+    ) -> tuple[Article | None, bool]:
         """The entry as an article: its page's full text, else the feed's summary."""
         async with self._pages:
             try:

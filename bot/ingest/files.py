@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from bot.domain import Article
 from bot.ingest.admit import DEFAULT_MAX_CHARS, ArticleRefused, admit_article
 from bot.ingest.dates import parse_datetime
 from bot.ingest.extraction import Budget, extract_page, megabytes
 from bot.ingest.feedparse import FeedError, parse_feed
 from bot.ingest.html import ExtractionFailed
 from bot.ingest.urls import canonical_url, hostname_outlet
-from storage.repository import ArticleIn
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -86,8 +86,8 @@ def expand_paths(paths: list[Path]) -> Iterator[Path | FileProblem]:
             yield FileProblem(str(path), "no such file or folder")
 
 
-def article_from_json(obj: object, where: str) -> ArticleIn:
-    """One article JSON object ({url, title, outlet, published, text}) to an ``ArticleIn``."""
+def article_from_json(obj: object, where: str) -> Article:
+    """One article JSON object ({url, title, outlet, published, text}) to an ``Article``."""
     if not isinstance(obj, dict):
         raise ValueError("expected a JSON object")
     text = obj.get("text")
@@ -101,7 +101,7 @@ def article_from_json(obj: object, where: str) -> ArticleIn:
     if published_raw and published is None:
         raise ValueError(f"'published' is not an ISO 8601 date: {str(published_raw)[:80]!r}")
     curl = canonical_url(url)
-    return ArticleIn(
+    return Article(
         url=curl,
         text=text.strip(),
         title=str(obj.get("title") or "").strip(),
@@ -153,7 +153,7 @@ def _lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
             yield n, line
 
 
-def _json_article(raw: bytes, where: str, limits: Limits) -> ArticleIn | FileProblem:
+def _json_article(raw: bytes, where: str, limits: Limits) -> Article | FileProblem:
     try:
         line = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
@@ -169,7 +169,7 @@ def _json_article(raw: bytes, where: str, limits: Limits) -> ArticleIn | FilePro
         return FileProblem(where, str(exc))
 
 
-def read_jsonl(path: Path, limits: Limits) -> Iterator[ArticleIn | FileProblem]:
+def read_jsonl(path: Path, limits: Limits) -> Iterator[Article | FileProblem]:
     """Articles of a JSONL file, read line by line; a bad line is a problem, never fatal."""
     where = str(path)
     problems = 0
@@ -182,7 +182,7 @@ def read_jsonl(path: Path, limits: Limits) -> Iterator[ArticleIn | FileProblem]:
             if raw is not None and not raw.strip():
                 continue
             if raw is None:
-                result: ArticleIn | FileProblem = FileProblem(
+                result: Article | FileProblem = FileProblem(
                     f"{where}:{n}",
                     f"the line is over {megabytes(limits.max_line_bytes)}, too long for one "
                     f"article (CLAIMWATCH_ARTICLE_MAX_CHARS is {limits.max_chars:,})",
@@ -199,7 +199,7 @@ def read_jsonl(path: Path, limits: Limits) -> Iterator[ArticleIn | FileProblem]:
         yield FileProblem(where, f"{hidden} more bad line(s) not listed")
 
 
-def _json_array(content: str, where: str, limits: Limits) -> Iterator[ArticleIn | FileProblem]:
+def _json_array(content: str, where: str, limits: Limits) -> Iterator[Article | FileProblem]:
     try:
         objects = json.loads(content)
     except json.JSONDecodeError as exc:
@@ -218,7 +218,7 @@ def _json_array(content: str, where: str, limits: Limits) -> Iterator[ArticleIn 
             yield FileProblem(f"{where}[{n}]", str(exc))
 
 
-def _html_article(path: Path, limits: Limits) -> ArticleIn:
+def _html_article(path: Path, limits: Limits) -> Article:
     size = path.stat().st_size
     if size > limits.budget.max_bytes:
         raise ExtractionFailed(
@@ -229,7 +229,7 @@ def _html_article(path: Path, limits: Limits) -> ArticleIn:
     page = extract_page(content, path.resolve().as_uri(), limits.budget)
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     url = page.url if page.url.startswith(("http://", "https://")) else path.resolve().as_uri()
-    return ArticleIn(
+    return Article(
         url=url,
         text=page.text,
         title=page.title,
@@ -241,7 +241,7 @@ def _html_article(path: Path, limits: Limits) -> ArticleIn:
     )
 
 
-def _feed_articles(content: str, where: str, limits: Limits) -> Iterator[ArticleIn | FileProblem]:
+def _feed_articles(content: str, where: str, limits: Limits) -> Iterator[Article | FileProblem]:
     try:
         feed = parse_feed(content.encode("utf-8"))
     except FeedError as exc:
@@ -257,7 +257,7 @@ def _feed_articles(content: str, where: str, limits: Limits) -> Iterator[Article
             yield FileProblem(f"{where}: {entry.url}", str(exc))
 
 
-def read_file(path: Path, limits: Limits | None = None) -> Iterator[ArticleIn | FileProblem]:
+def read_file(path: Path, limits: Limits | None = None) -> Iterator[Article | FileProblem]:
     """Articles in one file; problems are yielded, never raised, so a batch goes on."""
     limits = limits or Limits()
     where = str(path)
@@ -286,7 +286,7 @@ def _starts_with_bracket(path: Path) -> bool:
         return fh.read(_SNIFF_BYTES).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
 
 
-def _text_article(path: Path, limits: Limits) -> ArticleIn:
+def _text_article(path: Path, limits: Limits) -> Article:
     size = path.stat().st_size
     if size > limits.max_text_bytes:
         raise ArticleRefused(
@@ -296,7 +296,7 @@ def _text_article(path: Path, limits: Limits) -> ArticleIn:
     title, _, body = _read_text(path).strip().partition("\n")
     if not body.strip():
         raise ValueError("a .txt article needs a title line and then the text")
-    item = ArticleIn(
+    item = Article(
         url=path.resolve().as_uri(),
         text=body.strip(),
         title=title.strip(),
@@ -307,9 +307,7 @@ def _text_article(path: Path, limits: Limits) -> ArticleIn:
     return admit_article(item, max_chars=limits.max_chars, local=True)
 
 
-def read_paths(
-    paths: list[Path], limits: Limits | None = None
-) -> Iterator[ArticleIn | FileProblem]:
+def read_paths(paths: list[Path], limits: Limits | None = None) -> Iterator[Article | FileProblem]:
     for item in expand_paths(paths):
         if isinstance(item, FileProblem):
             yield item

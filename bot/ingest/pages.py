@@ -12,6 +12,7 @@ import logging
 import re
 from urllib.parse import urljoin, urlsplit
 
+from bot.domain import Article
 from bot.ingest.admit import ArticleRefused, admit_article
 from bot.ingest.extraction import Budget, extract_page
 from bot.ingest.fetch import (
@@ -25,7 +26,6 @@ from bot.ingest.fetch import (
 )
 from bot.ingest.html import NO_TEXT, ExtractedPage, ExtractionFailed
 from bot.ingest.urls import canonical_url, hostname_outlet
-from storage.repository import ArticleIn
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,7 @@ def _looks_like_feed(result: FetchResult) -> bool:
     return bool(_FEED_ROOT_RE.search(result.body[:4096]))
 
 
-async def fetch_article(
-    url: str, fetcher: SafeFetcher, *, user_submitted: bool = True
-) -> ArticleIn:
+async def fetch_article(url: str, fetcher: SafeFetcher, *, user_submitted: bool = True) -> Article:
     """Fetch ``url`` and extract its article; raise ``FetchError`` saying why not."""
     url = url.strip()
     origin = ORIGIN_SUBMIT if user_submitted else ORIGIN_PAGE
@@ -114,7 +112,7 @@ async def fetch_article(
     return _admitted(_page_article(page, final, origin), fetcher, url)
 
 
-def _admitted(item: ArticleIn, fetcher: SafeFetcher, url: str) -> ArticleIn:
+def _admitted(item: Article, fetcher: SafeFetcher, url: str) -> Article:
     """``admit_article`` with its refusal as a ``FetchError``."""
     try:
         return admit_article(item, max_chars=fetcher.settings.article_max_chars)
@@ -122,8 +120,8 @@ def _admitted(item: ArticleIn, fetcher: SafeFetcher, url: str) -> ArticleIn:
         raise FetchError(f"{url} was not taken: {exc}.", url=url, reason="too_large") from exc
 
 
-def _page_article(page: ExtractedPage, final: str, origin: str) -> ArticleIn:
-    return ArticleIn(
+def _page_article(page: ExtractedPage, final: str, origin: str) -> Article:
+    return Article(
         url=final,
         text=page.text,
         title=page.title,
@@ -135,12 +133,12 @@ def _page_article(page: ExtractedPage, final: str, origin: str) -> ArticleIn:
     )
 
 
-def _plain_text_article(result: FetchResult, url: str, origin: str) -> ArticleIn:
+def _plain_text_article(result: FetchResult, url: str, origin: str) -> Article:
     title, _, body = result.text.strip().partition("\n")
     if len(body.split()) < 5:
         raise FetchError(f"No article text found at {url}.", url=url, reason="no_text")
     final = canonical_url(result.url)
-    return ArticleIn(
+    return Article(
         url=final,
         text=body.strip(),
         title=title.strip(),

@@ -16,11 +16,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot import domain
 from bot.config import Settings
 from bot.ingest.fetch import FetchError, SafeFetcher
 from bot.ingest.pages import fetch_article
 from storage.models import Article
-from storage.repository import ArticleIn, Repository, content_hash
+from storage.repository import Repository, content_hash
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
 )
 RETRY_AFTER_ERROR = timedelta(minutes=15)
 
-OnArticle = Callable[[ArticleIn], Awaitable[object]]
+OnArticle = Callable[[domain.Article], Awaitable[object]]
 
 
 def next_check_delay(published_at: datetime | None, now: datetime) -> timedelta | None:
@@ -45,7 +46,7 @@ def next_check_delay(published_at: datetime | None, now: datetime) -> timedelta 
     return None
 
 
-def schedule_first_check(repo: Repository, item: ArticleIn, now: datetime) -> bool:
+def schedule_first_check(repo: Repository, item: domain.Article, now: datetime) -> bool:
     """Start re-checking a freshly ingested article, if it is recent enough to be edited.
 
     Only ``http(s)`` articles are tracked; one already on a schedule is left alone.
@@ -78,7 +79,7 @@ class RevisionChecker:
         self.lease = lease or timedelta(seconds=max(300.0, settings.fetch_timeout_s * 20))
         self._slots = asyncio.Semaphore(concurrency)
 
-    def track(self, item: ArticleIn, now: datetime | None = None) -> bool:
+    def track(self, item: domain.Article, now: datetime | None = None) -> bool:
         """Put a just-stored article (a submitted page, say) on the re-check schedule."""
         return schedule_first_check(self.repo, item, now or datetime.now(UTC))
 

@@ -14,16 +14,16 @@ from typing import TextIO
 from bot.claims.extractor import RuleExtractor
 from bot.claims.scorer import Scorer
 from bot.config import Settings
+from bot.domain import Article
 from bot.quality.corpus import Story
 from bot.quality.scoring import Counts, Scored, score_story, show_lines
 from bot.replay import replay_events
 from bot.topics import TopicFile
-from storage.repository import ArticleIn
 
 
-def story_articles(story: Story) -> list[ArticleIn]:
+def story_articles(story: Story) -> list[Article]:
     return [
-        ArticleIn(url=a.url, text=a.text, title=a.title, outlet=a.outlet, published_at=a.published)
+        Article(url=a.url, text=a.text, title=a.title, outlet=a.outlet, published_at=a.published)
         for a in story.articles
     ]
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.claims.extractor import RuleExtractor
-from bot.claims.model import ArticleText, ExtractionContext, KnownParty, Qualifier
+from bot.claims.model import ArticleText, ExtractionContext, KnownParty
+from bot.domain import Qualifier
 
 TEXT = (
     "VESK (Northgate Wire) - At least 46 people were killed when a strong earthquake struck "

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.claims.keys import figure_key, is_specific, same_figure_key, stance_key, statement_key
 from bot.claims.measures import Measure
-from bot.claims.model import ClaimValue, KnownKey, Qualifier
+from bot.claims.model import KnownKey
 from bot.claims.quantities import find_quantities
 from bot.claims.tokens import tokenize
+from bot.domain import ClaimValue, Qualifier
 
 
 def q(text: str):

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.claims.model import Qualifier
 from bot.claims.numbers import parse_number
 from bot.claims.quantities import COUNT, PERCENT, TIME, find_quantities
 from bot.claims.tokens import tokenize
+from bot.domain import Qualifier
 
 
 def quantities(text: str) -> list[tuple[float, float | None, str, str]]:

@@ -6,9 +6,10 @@ import pytest
 
 from bot.claims.candidates import ASSERTION, STANCE
 from bot.claims.extractor import RuleExtractor
-from bot.claims.model import ArticleText, ExtractionContext, Stance
+from bot.claims.model import ArticleText, ExtractionContext
 from bot.claims.rules.statements import statement_candidates
 from bot.claims.view import analyse_article
+from bot.domain import Stance
 
 
 def candidates(text: str):

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.config import Settings
-from storage.repository import ArticleIn, Repository
+from bot.domain import Article
+from storage.repository import Repository
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -110,11 +111,11 @@ class Recorder:
 
     def __init__(self, repo: Repository | None = None) -> None:
         self.repo = repo
-        self.items: list[ArticleIn] = []
+        self.items: list[Article] = []
         self.statuses: list[str] = []
         self.fail_urls: set[str] = set()
 
-    async def __call__(self, item: ArticleIn) -> object:
+    async def __call__(self, item: Article) -> object:
         if item.url in self.fail_urls:
             raise RuntimeError("pipeline is down")
         self.items.append(item)

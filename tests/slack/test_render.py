@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import given
@@ -21,12 +22,14 @@ from adapters.slack.render import (
     render_reply,
 )
 from bot.config import Settings
-from bot.messages import AlertMessage, DigestMessage, Field, Reply
+from bot.domain import Alert, Claim, ClaimEvent
+from bot.messages import DigestMessage, Field, Reply
 
 MANIFEST = Path(__file__).parents[2] / "deploy" / "slack-manifest.yml"
 
 
-def alert(**kw: object) -> AlertMessage:
+def alert(**kw: object) -> Alert:
+    """An alert from flat fields, as the renderers read them."""
     values: dict = dict(
         alert_id=7,
         kind="new_source",
@@ -46,7 +49,32 @@ def alert(**kw: object) -> AlertMessage:
         corroboration=0,
     )
     values.update(kw)
-    return AlertMessage(**values)  # type: ignore[arg-type]
+    claim = Claim(
+        topic_id=1,
+        article_id=1,
+        revision=1,
+        key=values.pop("key"),
+        key_label=values.pop("key_label"),
+        source=values.pop("source"),
+        source_detail=values.pop("source_detail", None),
+        value={},
+        value_text=values.pop("value"),
+        evidence=values.pop("evidence"),
+        evidence_start=0,
+        evidence_end=0,
+        asserted_at=values.pop("asserted_at", datetime(2024, 1, 1, tzinfo=UTC)),
+        background=False,
+        outlet=values.pop("outlet"),
+    )
+    event = ClaimEvent(
+        kind=values.pop("kind"),
+        claim=claim,
+        previous_value=values.pop("previous_value"),
+        conflicts_with=values.pop("conflicts_with", ()),
+        note=values.pop("note", None),
+        topic_name=values.pop("topic_name"),
+    )
+    return Alert(event=event, **values)
 
 
 def texts(blocks: list[dict]) -> list[str]:
