@@ -289,7 +289,7 @@ class Pipeline:
         for c in claims:
             by_key.setdefault(c.key, []).append(c.value)
         wants = {key: read_back(values) for key, values in by_key.items()}
-        near = {key: want.window for key, want in wants.items()}
+        near = {key: want.near for key, want in wants.items()}
         bounds = {key: want.bounds for key, want in wants.items() if want.bounds}
         out: dict[str, KeyHistory] = {}
         for key, sources in self.repo.key_histories(topic_id, near, bounds).items():

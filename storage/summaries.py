@@ -29,10 +29,21 @@ SAMPLES = 150
 CHART_SOURCES = 8
 
 
-def _within(window: tuple[float, float] | None) -> ColumnElement[bool]:
-    if window is None:
+def _within(ranges: Sequence[tuple[float, float, bool]] | None) -> ColumnElement[bool]:
+    """Figures whose number lies in one of ``ranges`` (low, high, loose_only); with
+    ``loose_only`` only those stated "about"."""
+    if not ranges:
         return false()
-    low, high = window
+    about = ClaimValueSeen.value["qualifier"].as_string() == "about"
+    return or_(
+        *(
+            and_(_number_in(low, high), about) if loose_only else _number_in(low, high)
+            for low, high, loose_only in ranges
+        )
+    )
+
+
+def _number_in(low: float, high: float) -> ColumnElement[bool]:
     if math.isinf(high):
         return ClaimValueSeen.number >= low
     return ClaimValueSeen.number.between(low, high)
@@ -47,7 +58,7 @@ def _exact_inside(
         ClaimValueSeen.topic_id == topic_id,
         ClaimValueSeen.key == key,
         ClaimValueSeen.kind == "figure",
-        _within((low, high)),
+        _number_in(low, high),
         ClaimValueSeen.value["qualifier"].as_string() == "exact",
     ]
     if unit is not None:
@@ -117,16 +128,16 @@ class StateStore(StoreBase):
     def key_histories(
         self,
         topic_id: int,
-        near: Mapping[str, tuple[float, float] | None],
+        near: Mapping[str, Sequence[tuple[float, float, bool]] | None],
         bounds: Mapping[str, Sequence[tuple[float, float, str | None]]] | None = None,
     ) -> dict[str, list[SourceState]]:
         """For each key of ``near``, its sources with their latest current and background
         statements (from ``claim_state``) and the distinct values they gave that are not
-        figures or whose number lies in the key's window (None: no figures; the high end
-        may be infinite); and for each of the key's ``bounds`` (low, high, unit), one exact
-        figure per source inside it (the smallest, dated when the source first gave any
-        of them). Indexed queries, bounded by the sources of the keys and the values near
-        the new ones, never by the length of the history."""
+        figures or whose number lies in one of the key's ranges (low, high, loose_only:
+        only values stated "about"; None: no figures); and for each of the key's
+        ``bounds`` (low, high, unit), one exact figure per source inside it (the
+        smallest, dated when the source first gave any of them). Indexed queries,
+        bounded by the sources of the keys and the values a new one could restate."""
         wanted = sorted(near)
         out: dict[str, list[SourceState]] = {k: [] for k in wanted}
         if not wanted:

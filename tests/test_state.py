@@ -175,7 +175,7 @@ def assert_state_matches_claims(repo: Repository, topic_id: int) -> None:
         for src, rows in by_source.items()
         for r in sorted(rows, key=lambda r: r.id)
     )
-    [sources] = repo.key_histories(topic_id, {KEY: (-math.inf, math.inf)}).values()
+    [sources] = repo.key_histories(topic_id, {KEY: [(-math.inf, math.inf, False)]}).values()
     for src in sources:
         want = everything.sources[src.source]
         assert (src.current is None) == (want.latest is None)
@@ -195,7 +195,7 @@ def assert_state_matches_claims(repo: Repository, topic_id: int) -> None:
     # figure the new one restates, and when it first did
     for new in VALUES:
         want = read_back([new])
-        [nearby] = repo.key_histories(topic_id, {KEY: want.window}, {KEY: want.bounds}).values()
+        [nearby] = repo.key_histories(topic_id, {KEY: want.near}, {KEY: want.bounds}).values()
         for src in nearby:
             got = [(ClaimValue.from_json(v), at) for v, at in src.values]
             gave = everything.sources[src.source].values
