@@ -144,6 +144,9 @@ class StateStore(StoreBase):
             return out
         seen: dict[tuple[str, str], list[tuple[dict[str, Any], datetime]]] = defaultdict(list)
         with self.session() as s:
+            # the query's shape follows the article's figures: caching every shape would
+            # grow the process by the size of the statement cache
+            s.connection(execution_options={"compiled_cache": None})
             for key, key_bounds in (bounds or {}).items():
                 for low, high, unit in key_bounds:
                     for source, first, number in s.execute(
