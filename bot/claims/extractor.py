@@ -186,6 +186,8 @@ class RuleExtractor:
             assert c.quantity is not None
             key, label = figure_key(c.measure, c.quantity, c.forecast)
             unit_word = c.measure.family if c.measure and c.measure.family else "figure"
+            if unit_word == "duration" and c.measure is not None and c.measure.words:
+                unit_word = c.measure.words.split()[-1]  # "48 hours", not "48 duration"
             value = _figure_value(c.quantity, unit_word.replace("_", " "))
             precision = c.quantity.precision
         else:

@@ -102,3 +102,17 @@ def test_a_fresh_process_extracts_what_a_warm_one_does() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert fresh == warm
+
+
+def test_a_duration_shows_its_own_unit() -> None:
+    from bot.claims.extractor import RuleExtractor
+    from bot.claims.model import ArticleText, ExtractionContext
+
+    text = "The harbour office said the trawlers must leave within 48 hours."
+    result = RuleExtractor().extract(
+        ArticleText(text, "Trawlers told to leave", "X", "https://x.example/a", None),
+        ExtractionContext("trawlers", ("trawlers",)),
+    )
+    claims = result.claims if hasattr(result, "claims") else result
+    shown = [c.value.display() for c in claims if c.value.kind == "figure"]
+    assert "48 hours" in shown and not any("duration" in s for s in shown)
