@@ -108,7 +108,7 @@ def test_a_duration_shows_its_own_unit() -> None:
     from bot.claims.extractor import RuleExtractor
     from bot.claims.model import ArticleText, ExtractionContext
 
-    text = "The harbour office said the trawlers must leave within 48 hours."
+    text = "The government said the trawlers must leave within 48 hours, and 40 trawlers were seen."
     result = RuleExtractor().extract(
         ArticleText(text, "Trawlers told to leave", "X", "https://x.example/a", None),
         ExtractionContext("trawlers", ("trawlers",)),
