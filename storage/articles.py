@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import domain
 from storage.base import StoreBase
+from storage.mapping import article_row
 from storage.models import (
     Article,
     ArticleRevision,
@@ -73,18 +74,7 @@ class ArticleStore(StoreBase):
         same = s.scalar(select(Article.id).where(Article.content_hash == digest).limit(1))
         if same is not None:
             return StoredArticle(same, "duplicate", 1, same)
-        article = Article(
-            url=item.url,
-            title=item.title,
-            outlet=item.outlet,
-            author=item.author,
-            published_at=item.published_at,
-            language=item.language,
-            text=item.text,
-            content_hash=digest,
-            origin=item.origin,
-            feed_id=item.feed_id,
-        )
+        article = article_row(item, digest)
         s.add(article)
         s.flush()
         s.add(

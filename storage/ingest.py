@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import domain
 from storage.articles import ArticleStore, StoredArticle, content_hash
 from storage.claims import ClaimStore, Recorded
+from storage.mapping import article_row
 from storage.models import Article, utcnow
 from storage.state import Agreement
 
@@ -89,21 +90,7 @@ class IngestStore(ArticleStore, ClaimStore):
                 return ArticlePlan("duplicate", None, same)
         return ArticlePlan(
             "new",
-            Article(
-                id=NEW_ARTICLE_ID,
-                url=item.url,
-                title=item.title,
-                outlet=item.outlet,
-                author=item.author,
-                published_at=item.published_at,
-                fetched_at=utcnow(),
-                language=item.language,
-                text=item.text,
-                content_hash=digest,
-                revision=1,
-                origin=item.origin,
-                feed_id=item.feed_id,
-            ),
+            article_row(item, digest, id=NEW_ARTICLE_ID, fetched_at=utcnow(), revision=1),
         )
 
     def commit_article(

@@ -36,6 +36,24 @@ CLAIM_COLUMNS = tuple(getattr(models.Claim, name) for name in CLAIM_FIELDS)
 """The columns of a claim, in the order ``claim_from_columns`` reads them."""
 
 
+def article_row(item: domain.Article, digest: str, **columns: Any) -> models.Article:
+    """A new article row for ``item`` (its content hash ``digest``; ``columns`` adds or
+    overrides the row's own columns, e.g. ``id`` or ``fetched_at``)."""
+    return models.Article(
+        url=item.url,
+        title=item.title,
+        outlet=item.outlet,
+        author=item.author,
+        published_at=item.published_at,
+        language=item.language,
+        text=item.text,
+        content_hash=digest,
+        origin=item.origin,
+        feed_id=item.feed_id,
+        **columns,
+    )
+
+
 def claim_row(claim: domain.Claim) -> dict[str, Any]:
     """The insert values of a claim (without its id, which the database gives)."""
     return {name: getattr(claim, name) for name in CLAIM_FIELDS if name != "id"}
