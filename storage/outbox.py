@@ -40,6 +40,18 @@ ALERT_DIGESTED = "digested"
 ALERT_PARKED = "parked"
 
 
+def _delivered(status: str, message_id: str | None) -> dict[str, Any]:
+    """The columns of an alert row once it has gone out (alone or in a digest)."""
+    return {
+        "status": status,
+        "platform_message_id": message_id,
+        "sent_at": utcnow(),
+        "lease_until": None,
+        "lease_token": None,
+        "attempts": Alert.attempts + 1,
+    }
+
+
 class OutboxStore(StoreBase):
     """Alerts, digests and notices."""
 
@@ -155,14 +167,7 @@ class OutboxStore(StoreBase):
                 res = s.execute(
                     update(Alert)
                     .where(self._held(alert_id, lease_token), Alert.status != ALERT_SENT)
-                    .values(
-                        status=ALERT_SENT,
-                        platform_message_id=message_id,
-                        sent_at=utcnow(),
-                        lease_until=None,
-                        lease_token=None,
-                        attempts=Alert.attempts + 1,
-                    )
+                    .values(**_delivered(ALERT_SENT, message_id))
                 )
                 return bool(res.rowcount)
 
@@ -346,14 +351,7 @@ class OutboxStore(StoreBase):
                 res = s.execute(
                     update(Alert)
                     .where(held, Alert.status == ALERT_DIGEST)
-                    .values(
-                        status=ALERT_DIGESTED,
-                        platform_message_id=message_id,
-                        sent_at=utcnow(),
-                        lease_until=None,
-                        lease_token=None,
-                        attempts=Alert.attempts + 1,
-                    )
+                    .values(**_delivered(ALERT_DIGESTED, message_id))
                 )
                 return res.rowcount or 0
 
