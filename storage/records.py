@@ -22,6 +22,12 @@ class RecordStore(StoreBase):
     # -- workspaces and audit -------------------------------------------------
 
     def ensure_workspace(self, platform: str, workspace_id: str, name: str = "") -> Workspace:
+        try:
+            return self._ensure_workspace(platform, workspace_id, name)
+        except IntegrityError:  # another thread or process inserted it just now
+            return self._ensure_workspace(platform, workspace_id, name)
+
+    def _ensure_workspace(self, platform: str, workspace_id: str, name: str | None) -> Workspace:
         with self.session() as s:
             ws = s.scalar(
                 select(Workspace).where(

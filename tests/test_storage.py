@@ -126,3 +126,30 @@ def test_paused_subscription_gets_nothing(repo: Repository) -> None:
     repo.pause_subscription(sub.id, "channel deleted")
     assert repo.lease_due_alerts(["fake"], datetime.now(UTC)) == []
     assert repo.subscriptions(topic_id=topic_id)[0].pause_reason == "channel deleted"
+
+
+def test_a_workspace_registered_by_two_threads_at_once_is_one_row(repo: Repository) -> None:
+    """A guild join and a first command arriving together both register the workspace."""
+    import threading
+
+    errors: list[BaseException] = []
+    for n in range(20):
+        barrier = threading.Barrier(2)
+        ids: list[int] = []
+
+        def register(
+            workspace: str = f"W{n}", ids: list[int] = ids, barrier: threading.Barrier = barrier
+        ) -> None:
+            barrier.wait()
+            try:
+                ids.append(repo.ensure_workspace("discord", workspace, "Newsroom").id)
+            except BaseException as exc:  # any failure is the finding
+                errors.append(exc)
+
+        threads = [threading.Thread(target=register) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len(ids) == 2 and ids[0] == ids[1]
